@@ -1,0 +1,77 @@
+"""The database: its schema (derived from the sheet specs) and how to open it safely across processes."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from etl.specs import SHEETS, YES_NO, Column, Sheet
+
+SQL_TYPES = {"text": "varchar", "count": "integer", "date": "date", "year": "integer", "percent": "double", "choice": "varchar"}
+LOCK_RETRY_SECONDS = 30.0
+
+BASE_COLUMNS = "load_id integer not null, unit_code varchar not null, period_key varchar not null, period_start date not null, period_end date not null"
+
+FIXED_TABLES = """
+create table if not exists reports (
+    unit_code varchar not null, period_key varchar not null, period_kind varchar not null,
+    period_start date not null, period_end date not null, unit_name varchar, prepared_by varchar,
+    prepared_date date, approved_by varchar, load_id integer not null,
+    first_received_at timestamp not null, received_at timestamp not null,
+    primary key (unit_code, period_key)
+);
+create table if not exists load_history (
+    load_id integer primary key, file_name varchar not null, file_hash varchar not null,
+    archive_name varchar not null, unit_code varchar not null, period_key varchar not null,
+    loaded_at timestamp not null, received_at timestamp not null, rows_json varchar not null,
+    warnings_json varchar not null, replaced_load_id integer
+);
+create table if not exists meta (key varchar primary key, value bigint not null);
+insert into meta select 'data_version', 0 where not exists (select 1 from meta where key = 'data_version');
+"""
+
+
+def sql_type(col: Column) -> str:
+    return "boolean" if col.options == YES_NO else SQL_TYPES[col.kind]
+
+
+def table_ddl(spec: Sheet) -> str:
+    cols = ", ".join(f"{c.name} {sql_type(c)}" for c in spec.columns)
+    return f"create table if not exists {spec.table} ({BASE_COLUMNS}, {cols}, source_row integer)"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(FIXED_TABLES)
+    for spec in SHEETS:
+        con.execute(table_ddl(spec))
+
+
+def is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
+
+
+def connect(path: Path | str, read_only: bool = False, retry_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the database, retrying while another process holds the write lock (DuckDB: one writer or many readers)."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline, wait = time.monotonic() + retry_seconds, 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if not is_lock_error(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(wait)
+            wait = min(wait * 2, 0.5)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select value from meta where key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
