@@ -7,12 +7,14 @@ here, and it too iterates over the specs.
 from __future__ import annotations
 
 import math
+from copy import copy
 from datetime import date
 from pathlib import Path
 from typing import Iterable
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,8 +28,9 @@ DATE_FORMAT = "DD/MM/YYYY"
 TEXT_FORMAT = "@"
 VALIDATION_ROWS = 500  # validation covers rows 2..max(500, last data row + 200)
 DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
+EXCEL_EPOCH = date(1899, 12, 30)  # serial day 0 of the 1900 date system
 YEAR_MIN, YEAR_MAX = 1900, 2100
-INFO_BOUNDS = {"period_number": (1, 12), "year": (2000, 2100)}  # «Kỳ» is typed "year" in the specs
+INFO_BOUNDS = {"period_number": (1, 12), "year": (2000, 2100)}  # tighter than the column kinds allow
 PLAN_TABLE = "plan_tasks"
 GUIDE_WIDTH = 120
 
@@ -44,8 +47,8 @@ SHEET_NOTES = {  # rules of the contract that are not column properties
     "TTHC": ("Mỗi dòng phải cân đối: Kỳ trước chuyển qua + Tiếp nhận trực tuyến + Tiếp nhận trực tiếp, bưu chính "
              "= Giải quyết trước hạn + đúng hạn + quá hạn + Đang giải quyết trong hạn + Đang giải quyết quá hạn "
              "+ Trả lại, rút hồ sơ.",),
-    "Đơn thư": ("Vụ việc chưa giải quyết xong được ghi lại (cùng «Mã đơn») ở mọi kỳ còn mở; "
-                "«Kết quả» bắt buộc khi đã có «Ngày giải quyết».",),
+    "Đơn thư": ("Ghi lại vụ việc cũ với đúng «Mã đơn» đã dùng. «Ngày thụ lý» không trước «Ngày nhận», "
+                "«Ngày giải quyết» không trước «Ngày thụ lý»; «Kết quả» bắt buộc khi đã có «Ngày giải quyết».",),
     "Đối thoại": ("«Số ý kiến đã trả lời, giải quyết» không được lớn hơn «Số ý kiến, kiến nghị».",),
     "Kiểm tra công vụ": ("«Số vi phạm phát hiện» không được lớn hơn «Số cán bộ được kiểm tra».",),
     "Giám sát, phản biện": ("«Số kiến nghị được tiếp thu» không được lớn hơn «Số kiến nghị».",),
@@ -66,10 +69,6 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def _validation(col: Column, list_ref: str | None, bounds: tuple[int, int] | None = None) -> DataValidation | None:
     """The DataValidation for one column's cells (sqref added by the caller), or None for free text."""
     kind, header = col.kind, col.header
@@ -85,10 +84,9 @@ def _validation(col: Column, list_ref: str | None, bounds: tuple[int, int] | Non
             dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi))
             error = f"«{header}» phải là số nguyên từ {lo} đến {hi}."
     elif kind == "date":
-        dv = DataValidation(type="date", operator="between",
-                            formula1=str(DATE_MIN.toordinal() - date(1899, 12, 30).toordinal()),
-                            formula2=str(DATE_MAX.toordinal() - date(1899, 12, 30).toordinal()))
-        error = f"«{header}» phải là ngày dạng dd/mm/yyyy, từ 01/01/2000 đến 31/12/2100."
+        lo, hi = ((d - EXCEL_EPOCH).days for d in (DATE_MIN, DATE_MAX))
+        dv = DataValidation(type="date", operator="between", formula1=str(lo), formula2=str(hi))
+        error = f"«{header}» phải là ngày dạng dd/mm/yyyy, từ {DATE_MIN:%d/%m/%Y} đến {DATE_MAX:%d/%m/%Y}."
     elif kind == "percent":
         dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
         error = f"«{header}» phải là số từ 0 đến 100."
@@ -97,7 +95,7 @@ def _validation(col: Column, list_ref: str | None, bounds: tuple[int, int] | Non
     dv.allow_blank = True
     dv.showErrorMessage = dv.showInputMessage = True
     dv.errorStyle = "stop"
-    dv.errorTitle = _short("Giá trị không hợp lệ", 32)
+    dv.errorTitle = "Giá trị không hợp lệ"
     dv.error = _short(error, 255)
     dv.promptTitle = _short(header, 32)
     dv.prompt = _short(col.hint or _describe(col, with_header=False), 255)
@@ -126,23 +124,39 @@ def _describe(col: Column, with_header: bool = True, sheet: Sheet | None = None)
     return f"«{col.header}»: {text}." if with_header else text[0].upper() + text[1:] + "."
 
 
-class _Lists:
-    """Choice lists on the hidden «Danh mục» sheet, one column per distinct list."""
+class _Book:
+    """Per-workbook state: the choice lists on the hidden «Danh mục» sheet and a style cache."""
 
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws, self.refs = ws, {}
+    def __init__(self, lists_ws: Worksheet) -> None:
+        self.lists_ws = lists_ws
+        self.refs: dict[tuple[str, ...], str] = {}
+        self.styles: dict[str, object] = {}
 
-    def ref(self, col: Column) -> str:
-        values = tuple(c.value for c in col.options)
+    def ref(self, col: Column) -> str | None:
+        """Absolute reference to the column's choice list (one «Danh mục» column per distinct list)."""
+        if col.kind != "choice" or not col.options:
+            return None
+        values = tuple(c.value for c in col.options)  # canonical values only, aliases are not listed
         if values not in self.refs:
             idx = len(self.refs) + 1
-            self.ws.cell(row=1, column=idx, value=col.header).font = HEADER_FONT
+            self.put(self.lists_ws.cell(row=1, column=idx, value=col.header), "bold", font=HEADER_FONT)
             for r, v in enumerate(values, start=2):
-                self.ws.cell(row=r, column=idx, value=v)
+                self.lists_ws.cell(row=r, column=idx, value=v)
             letter = get_column_letter(idx)
-            self.ws.column_dimensions[letter].width = max(len(v) for v in values) + 4
-            self.refs[values] = f"{_quote(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+            self.lists_ws.column_dimensions[letter].width = max(len(v) for v in values) + 4
+            self.refs[values] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
         return self.refs[values]
+
+    def put(self, cell: Cell, key: str, **attrs: object) -> Cell:
+        """Style a cell: set the attributes once per key, then copy the style (openpyxl's style hashing is slow)."""
+        proto = self.styles.get(key)
+        if proto is None:
+            for name, value in attrs.items():
+                setattr(cell, name, value)
+            self.styles[key] = cell._style
+        else:
+            cell._style = copy(proto)
+        return cell
 
 
 def _period_info(period: Period) -> dict[str, object]:
@@ -150,14 +164,6 @@ def _period_info(period: Period) -> dict[str, object]:
     number = {"month": period.start.month, "quarter": (period.start.month - 1) // 3 + 1,
               "half": 1 if period.start.month == 1 else 2}.get(period.kind)
     return {"period_type": kind_label, "period_number": number, "year": period.start.year}
-
-
-def _put(ws: Worksheet, row: int, col: int, value: object, kind: str) -> None:
-    if value is None or value == "":
-        return
-    cell = ws.cell(row=row, column=col, value=value)
-    if kind == "date" and isinstance(value, date):
-        cell.number_format = DATE_FORMAT
 
 
 def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple[str, Font | None]]:
@@ -173,7 +179,7 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
     yield ("Nhãn ở cột A, giá trị ghi ở cột B, cột C là gợi ý. Không sửa nhãn ở cột A. "
            "Với 9 tháng và Năm thì để trống ô Kỳ."), None
     for col in INFO_FIELDS:
-        yield "• " + _describe(col), None
+        yield f"• «{col.header}»: {'bắt buộc' if col.required else 'không bắt buộc'}; {col.hint}.", None
     yield "", None
     yield "2. Quy định chung", HEADING_FONT
     for rule in (
@@ -182,7 +188,7 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
         "Mỗi dòng dưới dòng tiêu đề là một bản ghi. Dòng cuối «Tổng cộng» (ô đầu tiên bắt đầu bằng "
         "«Tổng» hoặc «Cộng») được bỏ qua, không tính vào số liệu.",
         "Ngày ghi theo dạng dd/mm/yyyy, luôn ngày trước, tháng sau (05/03/2024 là ngày 5 tháng 3); "
-        "03/15/2024 là sai. Các ngày phải nằm trong kỳ báo cáo.",
+        "03/15/2024 là sai. Các ngày phải nằm trong kỳ báo cáo (xem từng cột ở mục 3).",
         "Số lượng là số nguyên ≥ 0, không có phần thập phân (ghi 1234 hoặc 1.234; không ghi 1,5 hay -3).",
         "Cột có danh sách chọn: bấm vào ô và chọn từ danh sách. Ô ghi «để trống = …» nếu để trống sẽ được "
         "hiểu là giá trị đó.",
@@ -208,62 +214,63 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
         yield "", None
 
 
-def _write_guide(ws: Worksheet, unit_name: str | None, period: Period | None) -> None:
+def _write_guide(ws: Worksheet, book: _Book, unit_name: str | None, period: Period | None) -> None:
     ws.column_dimensions["A"].width = GUIDE_WIDTH
     for r, (text, font) in enumerate(_guide_lines(unit_name, period), start=1):
         if not text:
             continue
         cell = ws.cell(row=r, column=1, value=text)
-        cell.alignment = WRAP
-        if font is not None:
-            cell.font = font
+        key = "guide-title" if font is TITLE_FONT else "guide-heading" if font else "guide"
+        book.put(cell, key, alignment=WRAP, font=font or Font())
         lines = math.ceil(len(text) * (1.2 if font is not None else 1.0) / (GUIDE_WIDTH - 5))
         if lines > 1 or font is TITLE_FONT:
             ws.row_dimensions[r].height = 15 * lines + (4 if font is TITLE_FONT else 0)
 
 
-def _write_info(ws: Worksheet, lists: _Lists, values: dict[str, object]) -> None:
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 30
-    ws.column_dimensions["C"].width = 70
+def _write_info(ws: Worksheet, book: _Book, values: dict[str, object]) -> None:
+    for letter, width in zip("ABC", (16, 30, 70)):
+        ws.column_dimensions[letter].width = width
     for r, col in enumerate(INFO_FIELDS, start=1):
-        label = ws.cell(row=r, column=1, value=col.header)
-        label.font = HEADER_FONT if col.required else Font()
-        label.fill, label.border = HEADER_FILL, HEADER_BORDER
-        value = ws.cell(row=r, column=2)
-        value.border = HEADER_BORDER
-        value.number_format = DATE_FORMAT if col.kind == "date" else TEXT_FORMAT if col.kind == "text" else "General"
+        book.put(ws.cell(row=r, column=1, value=col.header), f"label-{col.required}",
+                 font=HEADER_FONT if col.required else Font(), fill=HEADER_FILL, border=HEADER_BORDER)
+        fmt = DATE_FORMAT if col.kind == "date" else TEXT_FORMAT if col.kind == "text" else "General"
+        value = book.put(ws.cell(row=r, column=2), f"info-{fmt}", border=HEADER_BORDER, number_format=fmt)
         if values.get(col.name) not in (None, ""):
             value.value = values[col.name]
         if col.hint:
-            ws.cell(row=r, column=3, value=col.hint).font = HINT_FONT
-        dv = _validation(col, lists.ref(col) if col.kind == "choice" else None, INFO_BOUNDS.get(col.name))
+            book.put(ws.cell(row=r, column=3, value=col.hint), "hint", font=HINT_FONT)
+        dv = _validation(col, book.ref(col), INFO_BOUNDS.get(col.name))
         if dv is not None:
             dv.add(f"B{r}")
             ws.add_data_validation(dv)
 
 
-def _write_sheet(ws: Worksheet, sheet: Sheet, lists: _Lists, rows: list[dict[str, object]]) -> None:
-    last = VALIDATION_ROWS
+def _write_sheet(ws: Worksheet, sheet: Sheet, book: _Book, rows: list[dict[str, object]]) -> None:
     lines = 1
     for c, col in enumerate(sheet.columns, start=1):
-        letter = get_column_letter(c)
-        cell = ws.cell(row=1, column=c, value=col.header)
-        cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_BORDER, HEADER_ALIGN
-        dim = ws.column_dimensions[letter]
+        book.put(ws.cell(row=1, column=c, value=col.header), "header",
+                 font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=HEADER_ALIGN)
+        dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = col.width
-        if col.kind in ("date", "text"):  # blank cells typed later keep the right format
+        if col.kind in ("date", "text"):  # cells typed later into the column get the right format
             dim.number_format = DATE_FORMAT if col.kind == "date" else TEXT_FORMAT
         lines = max(lines, math.ceil(len(col.header) / max(col.width - 2, 4)))
     ws.row_dimensions[1].height = 15 * lines + 3
     ws.freeze_panes = "A2"
-    kinds = [(col.name, col.kind) for col in sheet.columns]
+    kinds = [(c, col.name, col.kind == "date") for c, col in enumerate(sheet.columns, start=1)]
     for r, row in enumerate(rows, start=2):
-        for c, (name, kind) in enumerate(kinds, start=1):
-            _put(ws, r, c, row.get(name), kind)
-    last = max(last, len(rows) + 1 + 200)
+        for c, name, is_date in kinds:
+            value = row.get(name)
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):  # YES_NO columns are stored as booleans: write them as the clerk would
+                value = "Có" if value else "Không"
+            cell = ws.cell(row=r, column=c, value=value)
+            if is_date and isinstance(value, date):
+                book.put(cell, "date", number_format=DATE_FORMAT)
+    last = max(VALIDATION_ROWS, len(rows) + 1 + 200)
     for c, col in enumerate(sheet.columns, start=1):
-        dv = _validation(col, lists.ref(col) if col.kind == "choice" else None)
+        dv = _validation(col, book.ref(col))
         if dv is not None:
             letter = get_column_letter(c)
             dv.add(f"{letter}2:{letter}{last}")
@@ -302,15 +309,15 @@ def build_workbook(unit_code: str | None = None, unit_name: str | None = None, p
     data_ws = [wb.create_sheet(s.name) for s in SHEETS]
     lists_ws = wb.create_sheet(LISTS_SHEET)
     lists_ws.sheet_state = "hidden"
-    lists = _Lists(lists_ws)
+    book = _Book(lists_ws)
 
-    _write_guide(guide, values.get("unit_name") or None, period)  # type: ignore[arg-type]
-    _write_info(info_ws, lists, values)
+    _write_guide(guide, book, values.get("unit_name") or None, period)  # type: ignore[arg-type]
+    _write_info(info_ws, book, values)
     for ws, sheet in zip(data_ws, SHEETS):
         data = rows.get(sheet.name)
         if data is None and plan_prefill and sheet.table == PLAN_TABLE:
             data = _plan_rows(sheet)
-        _write_sheet(ws, sheet, lists, data or [])
+        _write_sheet(ws, sheet, book, data or [])
     wb.active = 0
     return wb
 

@@ -1,0 +1,113 @@
+"""Command line: python -m etl template|load|rebuild|indicators|demo (messages in Vietnamese)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from etl import config, periods, reference
+
+
+def _template(args) -> int:
+    from etl.template import write_workbook
+    units = reference.units()
+    unit = units.get(args.unit) if args.unit else None
+    if args.unit and not unit:
+        print(f"Mã đơn vị «{args.unit}» không có trong danh mục.", file=sys.stderr)
+        return 2
+    period = periods.parse(args.period) if args.period else None
+    write_workbook(args.out, unit_code=unit.code if unit else None, unit_name=unit.name if unit else None, period=period)
+    print(f"Đã tạo mẫu: {args.out}")
+    return 0
+
+
+def _load(args) -> int:
+    from etl.load import load_paths
+    from etl.report import describe, summary
+    received = datetime.fromisoformat(args.received_at) if args.received_at else None
+    results = load_paths(config.db_path(args.db), [Path(f) for f in args.files], received_at=received)
+    for r in results:
+        print(describe(r))
+    print(summary(results))
+    return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+def _rebuild(args) -> int:
+    from etl.load import rebuild
+    from etl.report import summary
+    results = rebuild(config.db_path(args.db))
+    print("Đã dựng lại cơ sở dữ liệu từ kho lưu trữ. " + summary(results))
+    return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+def _indicators(args) -> int:
+    from etl import db
+    from etl.indicators import compute
+    units = reference.units()
+    if not units.get(args.unit):
+        print(f"Mã đơn vị «{args.unit}» không có trong danh mục đơn vị.", file=sys.stderr)
+        return 2
+    try:
+        start, end = periods.span(args.period, args.period_end)
+    except periods.PeriodError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    path = config.db_path(args.db)
+    if not path.exists():
+        print(f"Không tìm thấy cơ sở dữ liệu {path}.", file=sys.stderr)
+        return 2
+    con = db.connect(path, read_only=True)
+    try:
+        values = compute(con, args.unit, start, end, roll_forward=args.roll_forward, units=units)
+    finally:
+        con.close()
+    print(json.dumps({"unit": args.unit, "start": start.isoformat(), "end": end.isoformat(), "indicators": values}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _demo(args) -> int:
+    from etl.demo import build_demo
+    path = Path(args.db).resolve() if args.db else config.DEMO_DB
+    if args.if_missing and path.exists():
+        print(f"Dữ liệu mẫu đã có: {path}")
+        return 0
+    stats = build_demo(path, progress=print)
+    print(f"Đã tạo dữ liệu mẫu: {path} — {stats['files']} tệp, {stats['rows']} dòng, {str(round(stats['seconds'], 1)).replace('.', ',')} giây.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m etl", description="Nhập và tính chỉ số theo dõi thực hiện Chỉ thị 33/CT-TTg ngày 26/11/2021.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("template", help="tạo tệp mẫu trống")
+    t.add_argument("out")
+    t.add_argument("--unit")
+    t.add_argument("--period")
+    t.set_defaults(fn=_template)
+    ld = sub.add_parser("load", help="nhập một hay nhiều tệp bảng tính")
+    ld.add_argument("files", nargs="+")
+    ld.add_argument("--db")
+    ld.add_argument("--received-at", help="thời điểm nhận tệp (ISO), mặc định là lúc nhập")
+    ld.set_defaults(fn=_load)
+    rb = sub.add_parser("rebuild", help="dựng lại cơ sở dữ liệu từ kho lưu trữ")
+    rb.add_argument("--db")
+    rb.set_defaults(fn=_rebuild)
+    ind = sub.add_parser("indicators", help="in các chỉ số dạng JSON")
+    ind.add_argument("--db")
+    ind.add_argument("--unit", required=True)
+    ind.add_argument("--period", required=True)
+    ind.add_argument("--period-end")
+    ind.add_argument("--roll-forward", action="store_true")
+    ind.set_defaults(fn=_indicators)
+    dm = sub.add_parser("demo", help="tạo dữ liệu mẫu cho huyện Như Xuân cũ")
+    dm.add_argument("--db")
+    dm.add_argument("--if-missing", action="store_true")
+    dm.set_defaults(fn=_demo)
+    args = ap.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""The one implementation of every indicator id of indicators.md, for a unit or a group over a date range.
+
+Pages, reports, the CLI and tests all call `compute`. Rates are ratios of sums (never means of rates);
+flows add up over periods, stocks are taken from the first/last period in the range.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+
+from etl import coverage, reference
+from etl.periods import iso_weeks, months
+from etl.specs import HARASSMENT
+
+
+def ratio(num: float, den: float) -> float | None:
+    """A rate whose denominator is 0 is null ("không phát sinh"), never 0 and never 100 %."""
+    return num / den if den else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reporting units a selection stands for, and the range."""
+    code: str
+    units: tuple[reference.Unit, ...]
+    start: date
+    end: date
+
+    @property
+    def codes(self) -> list[str]:
+        return [u.code for u in self.units]
+
+
+def scope(code: str, start: date, end: date, roll_forward: bool = False, units: reference.Units | None = None) -> Scope:
+    units = units or reference.units()
+    members = units.communes(code)
+    if roll_forward:
+        members = members + [p for m in list(members) for p in units.predecessors(m.code) if p.level == "xa"]
+    return Scope(code, tuple(dict.fromkeys(members)), start, end)
+
+
+def _one(con, sql: str, params: list) -> tuple:
+    return con.execute(sql, params).fetchone()
+
+
+def tthc(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
+    flows = _one(con, """
+        with rows_in_range as (
+            select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+        ), final as (
+            select sum(received_online + received_offline), sum(received_online),
+                   sum(resolved_early + resolved_on_time + resolved_late), sum(resolved_early + resolved_on_time), sum(resolved_late),
+                   sum(carried_over) filter (where period_start = (select min(period_start) from rows_in_range)),
+                   sum(pending_on_time + pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)),
+                   sum(pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)),
+                   count(*)
+            from rows_in_range
+        )
+        select * from final""", [s.codes, s.start, s.end])
+    received, online, resolved, timely, late, opening, pending, overdue, n = flows
+    if not n:
+        received = online = resolved = timely = late = opening = pending = overdue = None
+    return {"tthc.carried_over": opening, "tthc.received_new": received, "tthc.received_online": online,
+            "tthc.resolved": resolved, "tthc.resolved_late": late, "tthc.pending_end": pending,
+            "tthc.pending_overdue_end": overdue,
+            "tthc.on_time_rate": ratio(timely or 0, resolved or 0), "tthc.online_rate": ratio(online or 0, received or 0)}
+
+
+def petition_rows(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """Petition cases of the scope that matter for [start, end], each with its accepted date and legal deadline."""
+    remote = {u.code: u.is_remote for u in s.units}
+    cur = con.execute("""select unit_code, case_id, received_date, coalesce(accepted_date, received_date) as accepted,
+                                petition_type, field, in_jurisdiction, complexity, resolved_date, is_crowd
+                         from petitions where list_contains(?, unit_code) and received_date <= ?
+                           and (resolved_date is null or resolved_date >= ? or received_date >= ?)""",
+                      [s.codes, s.end, s.start, s.start])
+    names = [d[0] for d in cur.description]
+    out = []
+    for values in cur.fetchall():
+        row = dict(zip(names, values))
+        days = reference.deadline_days(row["petition_type"], row["complexity"] or "Thường", remote[row["unit_code"]], row["accepted"])
+        row["deadline"] = row["accepted"] + timedelta(days=days) if days is not None else None
+        out.append(row)
+    return out
+
+
+def petition_stats(rows: list[dict], start: date, end: date) -> dict[str, object]:
+    received = sum(start <= r["received_date"] <= end for r in rows)
+    mine = [r for r in rows if r["in_jurisdiction"]]
+    must = [r for r in mine if r["accepted"] <= end and (r["resolved_date"] is None or r["resolved_date"] >= start)]
+    resolved = [r for r in mine if r["resolved_date"] and start <= r["resolved_date"] <= end]
+    on_time = [r for r in resolved if r["deadline"] is None or r["resolved_date"] <= r["deadline"]]
+    open_at_end = [r for r in mine if r["accepted"] <= end and (r["resolved_date"] is None or r["resolved_date"] > end)]
+    return {"petitions.received": received, "petitions.must_resolve": len(must), "petitions.resolved": len(resolved),
+            "petitions.resolution_rate": ratio(len(resolved), len(must)), "petitions.on_time_rate": ratio(len(on_time), len(resolved)),
+            "petitions.overdue_open": sum(r["deadline"] is not None and r["deadline"] < end for r in open_at_end),
+            "petitions.crowd_cases": sum(bool(r["is_crowd"]) for r in must)}
+
+
+def petition_breakdown(rows: list[dict], start: date, end: date, by: str) -> dict[str, dict[str, object]]:
+    """The same definitions split by petition_type or field."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r[by]].append(r)
+    return {k: petition_stats(v, start, end) for k, v in sorted(groups.items())}
+
+
+def covered_days(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, list[coverage.Interval]]:
+    """Per unit, the days of the range its loaded workbooks cover (a missing sheet there means zero held)."""
+    by_unit = coverage.reports(con, s.codes, s.start, s.end)
+    return {c: coverage.merge([(max(r.start, s.start), min(r.end, s.end)) for r in rs]) for c, rs in by_unit.items()}
+
+
+def chair_slots(s: Scope, cover: dict[str, list[coverage.Interval]], host: str = "Chủ tịch") -> list[tuple[str, date, date, int]]:
+    """(unit, first day, last day, required days) for each week or month the reception rule in force covers."""
+    slots = []
+    rules = [r for r in reference.rules("reception_rules") if r["host"] == host]
+    for code, spans in cover.items():
+        for monday in iso_weeks(s.start, s.end):
+            thursday = monday + timedelta(days=3)
+            rule = next((r for r in rules if r["per"] == "week" and r.in_force(thursday)), None)
+            if rule and coverage.contains(spans, thursday):
+                slots.append((code, monday, monday + timedelta(days=6), int(rule["min_days"])))
+        for m in months(s.start, s.end):
+            rule = next((r for r in rules if r["per"] == "month" and r.in_force(m.start)), None)
+            if rule and coverage.contains(spans, m.start):
+                slots.append((code, m.start, m.end, int(rule["min_days"])))
+    return slots
+
+
+def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str, object]:
+    days, citizens, cases, crowds = _one(con, """select count(*), sum(citizens), sum(cases), sum(crowd_groups) from receptions
+        where list_contains(?, unit_code) and reception_date between ? and ?""", [s.codes, s.start, s.end])
+    chair = con.execute("""select unit_code, reception_date from receptions where list_contains(?, unit_code)
+        and reception_date between ? and ? and host = 'Chủ tịch' and form = 'Định kỳ'""",
+                        [s.codes, s.start - timedelta(days=6), s.end + timedelta(days=6)]).fetchall()
+    chair_days = defaultdict(list)
+    for code, d in chair:
+        chair_days[code].append(d)
+    slots = chair_slots(s, cover)
+    met = sum(sum(a <= d <= b for d in chair_days[code]) >= need for code, a, b, need in slots)
+    return {"reception.days": days, "reception.citizens": citizens or 0, "reception.cases": cases or 0,
+            "reception.crowd_groups": crowds or 0,
+            "reception.chair_days": sum(s.start <= d <= s.end for ds in chair_days.values() for d in ds),
+            "reception.chair_required": sum(need for *_, need in slots),
+            "reception.chair_compliance": ratio(met, len(slots))}
+
+
+def years_required(s: Scope, cover: dict) -> int:
+    """Unit-years touched by the range and covered by the unit's workbooks (dialogue: at least once a year)."""
+    years = range(s.start.year, s.end.year + 1)
+    return sum(any(a.year <= y <= b.year for a, b in spans) for spans in cover.values() for y in years)
+
+
+def registers(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
+    p = [s.codes, s.start, s.end]
+    d = _one(con, "select count(*), sum(participants), sum(issues_raised), sum(issues_answered) from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ?", p)
+    k = _one(con, "select count(*), count(*) filter (where list_contains(?, behaviour)) from discipline where list_contains(?, unit_code) and decision_date between ? and ?", [list(HARASSMENT)] + p)
+    i = _one(con, "select count(*), sum(officials_checked), sum(violations) from inspections where list_contains(?, unit_code) and inspection_date between ? and ?", p)
+    o = _one(con, "select count(*), sum(participants) from outreach where list_contains(?, unit_code) and event_date between ? and ?", p)
+    g = _one(con, "select count(*), sum(recommendations), sum(accepted) from supervision where list_contains(?, unit_code) and event_date between ? and ?", p)
+    e = _one(con, "select count(*) from emulation_models where list_contains(?, unit_code) and recognised_year between ? and ?", [s.codes, s.start.year, s.end.year])
+    return {"dialogue.sessions": d[0], "dialogue.participants": d[1] or 0, "dialogue.issues_raised": d[2] or 0,
+            "dialogue.answer_rate": ratio(d[3] or 0, d[2] or 0),
+            "discipline.decisions": k[0], "discipline.harassment": k[1],
+            "inspection.count": i[0], "inspection.officials_checked": i[1] or 0, "inspection.violations": i[2] or 0,
+            "outreach.events": o[0], "outreach.participants": o[1] or 0,
+            "supervision.events": g[0], "supervision.recommendations": g[1] or 0,
+            "supervision.acceptance_rate": ratio(g[2] or 0, g[1] or 0), "emulation.models": e[0]}
+
+
+def plan(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
+    done, tasks = _one(con, """
+        with latest as (
+            select unit_code, max(period_end) as period_end from plan_tasks
+            where list_contains(?, unit_code) and period_start >= ? and period_end <= ? group by unit_code
+        ), final as (
+            select count(*) filter (where progress = 'Hoàn thành') as done, count(*) as tasks
+            from plan_tasks join latest using (unit_code, period_end)
+        )
+        select * from final""", [s.codes, s.start, s.end])
+    return {"plan.tasks": tasks, "plan.done_rate": ratio(done, tasks)}
+
+
+def compute(con: duckdb.DuckDBPyConnection, code: str, start: date, end: date, roll_forward: bool = False,
+            units: reference.Units | None = None) -> dict[str, object]:
+    """Every indicator id for a unit or group over [start, end]."""
+    s = scope(code, start, end, roll_forward, units)
+    cover = covered_days(con, s)
+    out = tthc(con, s)
+    out |= petition_stats(petition_rows(con, s), start, end)
+    out |= reception(con, s, cover)
+    out |= {"dialogue.required": years_required(s, cover)}
+    out |= registers(con, s)
+    out |= plan(con, s)
+    out |= coverage.reporting(con, list(s.units), start, end)
+    return dict(sorted(out.items()))
