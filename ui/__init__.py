@@ -1,0 +1,1 @@
+"""Shared display pieces for the Streamlit pages (formatting, cached data access)."""
