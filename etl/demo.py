@@ -158,11 +158,11 @@ def plan_rows(p: Period, s: float) -> list[dict]:
     return rows
 
 
-def workbooks(units: reference.Units, out: Path) -> list[tuple[Path, datetime]]:
-    """Write every demo workbook; returns (path, received_at) in arrival order."""
+def workbooks(units: reference.Units, out: Path, only: set[str] | None = None) -> list[tuple[Path, datetime]]:
+    """Write every demo workbook (or those of the `only` units); returns (path, received_at) in arrival order."""
     made = []
     for unit in units:
-        if unit.level != "xa":
+        if unit.level != "xa" or (only and unit.code not in only):
             continue
         s, state = strength(unit), UnitState()
         month = max(unit.valid_from, FIRST)
@@ -182,7 +182,8 @@ def workbooks(units: reference.Units, out: Path) -> list[tuple[Path, datetime]]:
     return sorted(made, key=lambda x: x[1])
 
 
-def build_demo(path: Path, progress: Callable[[str], None] = lambda _: None, samples: Path | None = None) -> dict:
+def build_demo(path: Path, progress: Callable[[str], None] = lambda _: None, samples: Path | None = None,
+               only: set[str] | None = None) -> dict:
     """Build the demo database from scratch (into a temporary file swapped in at the end)."""
     t0 = time.perf_counter()
     units = reference.units()
@@ -192,7 +193,7 @@ def build_demo(path: Path, progress: Callable[[str], None] = lambda _: None, sam
     shutil.rmtree(archive, ignore_errors=True)
     with tempfile.TemporaryDirectory() as folder:
         progress("Đang tạo các tệp bảng tính mẫu…")
-        files = workbooks(units, Path(folder))
+        files = workbooks(units, Path(folder), only)
         progress(f"Đang nhập {len(files)} tệp…")
         con = db.connect(tmp)
         rows = 0
