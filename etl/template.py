@@ -113,7 +113,7 @@ def _describe(col: Column, with_header: bool = True, sheet: Sheet | None = None)
         parts.append("phải nằm trong kỳ báo cáo" if col.name == sheet.date_column
                      else "không được sau ngày cuối kỳ báo cáo")
     if sheet is not None and col.name in sheet.unique:
-        parts.append("không được trùng trong sheet")
+        parts.append("không được trùng trong trang")
     if col.default is not None:
         parts.append(f"để trống = {col.default}")
     if col.optional:
@@ -175,7 +175,7 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
            "nhà nước, chính quyền các cấp. Mỗi sổ là báo cáo của MỘT xã trong MỘT kỳ báo cáo "
            "(tháng, quý, 6 tháng, 9 tháng hoặc năm)."), None
     yield "", None
-    yield f"1. Sheet «{INFO_SHEET}» (bắt buộc)", HEADING_FONT
+    yield f"1. Trang «{INFO_SHEET}» (bắt buộc)", HEADING_FONT
     yield ("Nhãn ở cột A, giá trị ghi ở cột B, cột C là gợi ý. Không sửa nhãn ở cột A. "
            "Với 9 tháng và Năm thì để trống ô Kỳ."), None
     for col in INFO_FIELDS:
@@ -183,7 +183,7 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
     yield "", None
     yield "2. Quy định chung", HEADING_FONT
     for rule in (
-        "Không đổi tên các sheet và không sửa tên tiêu đề cột (dòng 1). Có thể chèn thêm dòng tên biểu mẫu "
+        "Không đổi tên các trang và không sửa tên tiêu đề cột (dòng 1). Có thể chèn thêm dòng tên biểu mẫu "
         "phía trên dòng tiêu đề; có thể đổi thứ tự cột; cột lạ sẽ bị bỏ qua.",
         "Mỗi dòng dưới dòng tiêu đề là một bản ghi. Dòng cuối «Tổng cộng» (ô đầu tiên bắt đầu bằng "
         "«Tổng» hoặc «Cộng») được bỏ qua, không tính vào số liệu.",
@@ -192,18 +192,18 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
         "Số lượng là số nguyên ≥ 0, không có phần thập phân (ghi 1234 hoặc 1.234; không ghi 1,5 hay -3).",
         "Cột có danh sách chọn: bấm vào ô và chọn từ danh sách. Ô ghi «để trống = …» nếu để trống sẽ được "
         "hiểu là giá trị đó.",
-        "Sheet nào kỳ này không có số liệu thì để trống (giữ nguyên dòng tiêu đề).",
-        f"Sheet «{LISTS_SHEET}» (ẩn) chứa các danh sách chọn, không sửa.",
+        "Trang nào kỳ này không có số liệu thì để trống (giữ nguyên dòng tiêu đề).",
+        f"Trang «{LISTS_SHEET}» (ẩn) chứa các danh sách chọn, không sửa.",
         "Lưu tệp dạng Excel .xlsx, rồi nạp bằng lệnh «python -m etl load <tên tệp>» hoặc gửi tệp cho "
-        "công chức Văn phòng – Thống kê để nạp. Nếu tệp có lỗi, chương trình báo rõ sheet, ô và cách sửa; "
+        "công chức Văn phòng – Thống kê để nạp. Nếu tệp có lỗi, chương trình báo rõ trang, ô và cách sửa; "
         "sửa hết lỗi rồi nạp lại.",
     ):
         yield "• " + rule, None
     yield "", None
-    yield "3. Các sheet số liệu", HEADING_FONT
+    yield "3. Các trang số liệu", HEADING_FONT
     for sheet in SHEETS:
         item = f" (nhiệm vụ {sheet.plan_item})" if sheet.plan_item else ""
-        yield f"Sheet «{sheet.name}»{item}: {sheet.description}", HEADING_FONT
+        yield f"Trang «{sheet.name}»{item}: {sheet.description}", HEADING_FONT
         for col in sheet.columns:
             yield "• " + _describe(col, sheet=sheet), None
         if sheet.forbidden_headers:

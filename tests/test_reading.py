@@ -174,12 +174,15 @@ def trailing_empty_columns(tmp_path):
     return path
 
 
-@pytest.fixture(params=["Tổng cộng", "Cộng", "TỔNG SỐ"])
-def totals_row(request, tmp_path):
-    """A final totals row (sums of each count column) after the data, followed by an empty row."""
-    grid = grid_from_dicts("TTHC", TTHC)
-    sums = [request.param] + [sum(r[c] for r in grid[1:]) for c in range(1, len(grid[0]))]
-    return write_grids(tmp_path / "totals.xlsx", {"Thông tin": info_grid(), "TTHC": grid + [sums, [""]]})
+@pytest.fixture
+def totals_row(tmp_path):
+    """A final totals row after the data: «Tổng cộng» in TTHC (then an empty row), «Cộng» in Tiếp công dân, «TỔNG SỐ» in Đơn thư."""
+    tthc = grid_from_dicts("TTHC", TTHC)
+    tthc += [["Tổng cộng"] + [sum(r[c] for r in tthc[1:]) for c in range(1, len(tthc[0]))], [""]]
+    receptions = grid_from_dicts("Tiếp công dân", RECEPTIONS)
+    receptions += [["Cộng", "", "", 3, 4, 2, 0]]
+    petitions = grid_from_dicts("Đơn thư", PETITIONS) + [["TỔNG SỐ: 2 đơn"]]
+    return write_grids(tmp_path / "totals.xlsx", {"Thông tin": info_grid(), "TTHC": tthc, "Tiếp công dân": receptions, "Đơn thư": petitions})
 
 
 @pytest.fixture
@@ -265,6 +268,8 @@ TEST_CASES_QUIRKS = [
     ("only_headers", "Đơn thư", [], [], []),
     ("trailing_empty_columns", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("totals_row", "TTHC", TTHC_TYPED, [2, 3], []),
+    ("totals_row", "Tiếp công dân", RECEPTIONS_TYPED, [2], []),
+    ("totals_row", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("text_counts", "TTHC", [{"field": "Đất đai", "carried_over": 1234, "received_online": 12, "received_offline": 4, "resolved_early": 0,
                               "resolved_on_time": 1200, "resolved_late": 0, "pending_on_time": 50, "pending_overdue": 0, "returned": 0}], [2], []),
     ("day_first_text_dates", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
