@@ -75,7 +75,8 @@ def from_parts(kind: str, number: int | None, year: int) -> Period:
     limits = {"month": 12, "quarter": 4, "half": 2}
     if kind in limits:
         if number is None or not 1 <= number <= limits[kind]:
-            raise PeriodError(f"Kỳ phải là số từ 1 đến {limits[kind]} với loại kỳ «{KIND_LABELS[kind]}».")
+            found = "để trống" if number is None else f"là «{number}»"
+            raise PeriodError(f"Kỳ {found}, nhưng với loại kỳ «{KIND_LABELS[kind]}» phải là số từ 1 đến {limits[kind]}.")
         key = {"month": f"{year}-{number:02d}", "quarter": f"{year}Q{number}", "half": f"{year}H{number}"}[kind]
     else:
         key = f"{year}M9" if kind == "nine" else str(year)

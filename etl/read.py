@@ -13,6 +13,7 @@ from etl import config
 EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".ods"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
 
 class ReadError(Exception):
@@ -33,12 +34,16 @@ def _check_container(name: str, data: bytes) -> None:
     if not data:
         raise ReadError(f"{name}: tệp rỗng (0 byte). Hãy mở lại bảng tính, lưu và gửi lại.")
     if len(data) > config.MAX_UPLOAD_BYTES:
-        raise ReadError(f"{name}: tệp quá lớn ({len(data) / 1048576:.1f} MB, tối đa {config.MAX_UPLOAD_BYTES // 1048576} MB).".replace(".", ","))
+        size = f"{len(data) / 1048576:.1f}".replace(".", ",")
+        limit = f"{config.MAX_UPLOAD_BYTES / 1048576:g}".replace(".", ",")
+        raise ReadError(f"{name}: tệp quá lớn ({size} MB, tối đa {limit} MB). Bảng tính báo cáo của một xã thường nhỏ hơn 1 MB: xóa ảnh hoặc trang thừa rồi gửi lại.")
     if ext == ".xls":
         if not data.startswith(OLE2_MAGIC):
             raise ReadError(f"{name}: tệp không phải bảng tính Excel 97-2003 (.xls) thật (có thể là tệp khác bị đổi đuôi). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
     elif data.startswith(OLE2_MAGIC):
-        raise ReadError(f"{name}: tệp được đặt mật khẩu (mã hóa). Hãy bỏ mật khẩu rồi lưu lại và gửi lại.")
+        if ENCRYPTED_MARK in data:  # an encrypted OOXML file is an OLE2 container with an EncryptedPackage stream
+            raise ReadError(f"{name}: tệp được đặt mật khẩu (mã hóa). Hãy bỏ mật khẩu rồi lưu lại và gửi lại.")
+        # otherwise an Excel 97-2003 file saved with the wrong extension: calamine reads it by content
     elif not data.startswith(ZIP_MAGIC):
         raise ReadError(f"{name}: nội dung tệp không phải bảng tính {ext} (có thể là tệp CSV hoặc văn bản bị đổi đuôi). Hãy mở bằng Excel và lưu dưới dạng .xlsx.")
 
