@@ -17,7 +17,14 @@ def _template(args) -> int:
     if args.unit and not unit:
         print(f"Mã đơn vị «{args.unit}» không có trong danh mục.", file=sys.stderr)
         return 2
-    period = periods.parse(args.period) if args.period else None
+    try:
+        period = periods.parse(args.period) if args.period else None
+    except periods.PeriodError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if unit and period and not units.can_report(unit.code, period):
+        print(f"{units.reportable_hint(unit)}; không tạo mẫu cho kỳ {period.label}.", file=sys.stderr)
+        return 2
     write_workbook(args.out, unit_code=unit.code if unit else None, unit_name=unit.name if unit else None, period=period)
     print(f"Đã tạo mẫu: {args.out}")
     return 0

@@ -174,12 +174,15 @@ def registers(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
 
 def plan(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
     done, tasks = _one(con, """
-        with latest as (
-            select unit_code, max(period_end) as period_end from plan_tasks
-            where list_contains(?, unit_code) and period_start >= ? and period_end <= ? group by unit_code
+        with ranked as (
+            select distinct unit_code, period_key, period_start, period_end from plan_tasks
+            where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+        ), latest as (  -- the newest plan per unit; of two ending the same day, the shorter (more recent start)
+            select unit_code, period_key from ranked
+            qualify row_number() over (partition by unit_code order by period_end desc, period_start desc) = 1
         ), final as (
             select count(*) filter (where progress = 'Hoàn thành') as done, count(*) as tasks
-            from plan_tasks join latest using (unit_code, period_end)
+            from plan_tasks join latest using (unit_code, period_key)
         )
         select * from final""", [s.codes, s.start, s.end])
     return {"plan.tasks": tasks, "plan.done_rate": ratio(done, tasks)}

@@ -72,15 +72,33 @@ def _context_problems(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> list[Pr
     return out
 
 
-def _apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, load_id: int) -> dict[str, int]:
+def _replace_dated(con: duckdb.DuckDBPyConnection, parsed: Parsed, spec: Sheet) -> Problem | None:
+    """A register sheet present in the workbook is authoritative for its period: rows dated inside it go,
+    whichever workbook brought them (no double counting when a quarter follows its months). An absent sheet
+    only takes away the rows of the earlier version of the same (unit, period), so nothing else is lost."""
     p, unit = parsed.period, parsed.unit_code
-    counts = {}
+    if spec.name not in parsed.tables:
+        con.execute(f"delete from {spec.table} where unit_code = ? and period_key = ?", [unit, p.key])
+        return None
+    where = f"from {spec.table} where unit_code = ? and {spec.date_column} between ? and ?"
+    others = con.execute(f"select count(*), string_agg(distinct period_key, ', ' order by period_key) {where} and period_key <> ?",
+                         [unit, p.start, p.end, p.key]).fetchone()
+    con.execute(f"delete {where}", [unit, p.start, p.end])
+    if others[0]:
+        return Problem(parsed.file_name, spec.name, "", f"Thay thế {others[0]} dòng đã nhập trước đây từ báo cáo kỳ {others[1]} "
+                       f"(ngày nằm trong kỳ {p.label}), để không tính hai lần.", "warning")
+    return None
+
+
+def _apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, load_id: int) -> tuple[dict[str, int], list[Problem]]:
+    p, unit = parsed.period, parsed.unit_code
+    counts, notes = {}, []
     for spec in SHEETS:
         rows = parsed.tables.get(spec.name)
         if spec.replace == "period":
             con.execute(f"delete from {spec.table} where unit_code = ? and period_key = ?", [unit, p.key])
-        elif spec.replace == "dated":
-            con.execute(f"delete from {spec.table} where unit_code = ? and {spec.date_column} between ? and ?", [unit, p.start, p.end])
+        elif spec.replace == "dated" and (note := _replace_dated(con, parsed, spec)):
+            notes.append(note)
         if not rows:
             continue
         base = {"load_id": load_id, "unit_code": unit, "period_key": p.key, "period_start": p.start, "period_end": p.end}
@@ -94,7 +112,7 @@ def _apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, load_id: int) -> dict
             con.execute(f"insert into {spec.table} by name select * from incoming")
         con.unregister("incoming")
         counts[spec.name] = len(rows)
-    return counts
+    return counts, notes
 
 
 def _archive(archive: Path, name: str, data: bytes, digest: str) -> str:
@@ -134,7 +152,8 @@ def load_bytes(con: duckdb.DuckDBPyConnection, name: str, data: bytes, archive: 
     try:
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_history").fetchone()[0]
         replaced = con.execute("select load_id, first_received_at from reports where unit_code = ? and period_key = ?", [parsed.unit_code, parsed.period.key]).fetchone()
-        result.rows = _apply(con, parsed, load_id)
+        result.rows, notes = _apply(con, parsed, load_id)
+        result.problems += notes
         _record(con, parsed, load_id, replaced, name, digest, archive_name, loaded_at, received_at, result)
         con.execute("update meta set value = value + 1 where key = 'data_version'")
         con.commit()
@@ -164,11 +183,19 @@ def _record(con, parsed: Parsed, load_id: int, replaced, name: str, digest: str,
                  json.dumps(result.rows, ensure_ascii=False), json.dumps(warnings, ensure_ascii=False), replaced[0] if replaced else None])
 
 
+def _load_path(con: duckdb.DuckDBPyConnection, path: Path, archive: Path, received_at: datetime | None) -> LoadResult:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return LoadResult(path.name, "rejected", problems=[Problem(path.name, "", "", f"{path}: không tìm thấy hoặc không mở được tệp.")])
+    return load_bytes(con, path.name, data, archive, received_at=received_at)
+
+
 def load_paths(db_file: Path, paths: list[Path], received_at: datetime | None = None) -> list[LoadResult]:
     con = db.connect(db_file)
     try:
         archive = config.archive_dir(db_file)
-        return [load_bytes(con, Path(p).name, Path(p).read_bytes(), archive, received_at=received_at) for p in paths]
+        return [_load_path(con, Path(p), archive, received_at) for p in paths]
     finally:
         con.close()
 

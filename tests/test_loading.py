@@ -101,8 +101,6 @@ TEST_CASES_BAD_ROW = [
 def test_one_bad_row_loads_nothing(tmp_path, db_with_february, sheet, bad, cell, words):
     db_file = db_with_february
     sheets = march_sheets()
-    if sheet == "TTHC":
-        sheets["TTHC"].append(tthc_row("Lao động", 0, 0, 0, 0, 0, 0, 0, 0))
     sheets[sheet] = sheets[sheet] + [bad]
     before, archived_before = dump(db_file), archive_files(db_file)
     assert before["tthc"] and before["receptions"] and before["load_history"]  # there is something to damage
@@ -190,6 +188,9 @@ def test_new_version_replaces_the_period(tmp_path, db_with_february):
     p1 = book(tmp_path / "in", "NX03", "2024-03", march_sheets(), name="NX03_2024-03_v1.xlsx")
     p2 = book(tmp_path / "in", "NX03", "2024-03", march_v2(), name="NX03_2024-03_v2.xlsx")
     v1 = load_ok(db_file, p1)
+    april = {"Tiếp công dân": [{"reception_date": date(2024, 4, 1), "form": "Đột xuất", "host": "Phó Chủ tịch", "visits": 1, "citizens": 1, "cases": 1}],
+             "Tuyên truyền": [{"event_date": date(2024, 4, 3), "content": "X", "form": "Khác"}]}
+    load_ok(db_file, book(tmp_path / "in", "NX03", "2024-04", april))  # rows dated after March: untouched by v2
     v2 = load_ok(db_file, p2)
 
     assert v2.replaced_load_id == v1.load_id
@@ -200,11 +201,11 @@ def test_new_version_replaces_the_period(tmp_path, db_with_february):
     assert query(db_file, "select * from plan_tasks where period_key = '2024-02' order by all") == feb_plan
     assert query(db_file, "select task_code from plan_tasks where period_key = '2024-03' order by 1") == [("II.1",), ("II.2",)]
     dated = {
-        "receptions": ("reception_date", [date(2024, 2, 6), date(2024, 3, 19)]),
+        "receptions": ("reception_date", [date(2024, 2, 6), date(2024, 3, 19), date(2024, 4, 1)]),
         "dialogues": ("dialogue_date", [date(2024, 2, 20)]),
         "discipline": ("decision_date", [date(2024, 2, 9), date(2024, 3, 15)]),
         "inspections": ("inspection_date", [date(2024, 2, 15)]),
-        "outreach": ("event_date", [date(2024, 2, 16), date(2024, 3, 9), date(2024, 3, 16)]),
+        "outreach": ("event_date", [date(2024, 2, 16), date(2024, 3, 9), date(2024, 3, 16), date(2024, 4, 3)]),
         "supervision": ("event_date", [date(2024, 2, 22), date(2024, 3, 25)]),
     }
     for table, (column, expected) in dated.items():
@@ -215,8 +216,8 @@ def test_new_version_replaces_the_period(tmp_path, db_with_february):
     assert models == {"MF": "Xã", "M1": "Huyện", "M2": "Xã"}
     assert query(db_file, "select load_id from reports where unit_code = 'NX03' and period_key = '2024-03'") == [(v2.load_id,)]
     history = query(db_file, "select load_id, file_name, period_key, replaced_load_id from load_history order by load_id")
-    assert history == [(1, "NX03_2024-02.xlsx", "2024-02", None), (v1.load_id, "NX03_2024-03_v1.xlsx", "2024-03", None),
-                       (v2.load_id, "NX03_2024-03_v2.xlsx", "2024-03", v1.load_id)]
+    assert history == [(1, "NX03_2024-02.xlsx", "2024-02", None), (2, "NX03_2024-03_v1.xlsx", "2024-03", None),
+                       (3, "NX03_2024-04.xlsx", "2024-04", None), (4, "NX03_2024-03_v2.xlsx", "2024-03", 2)]
     kept = archive_files(db_file)
     assert p1.read_bytes() in kept.values() and p2.read_bytes() in kept.values()
 
@@ -286,6 +287,7 @@ def test_overlapping_tthc_periods_refused(tmp_path, db_file, loaded, offered, re
         [error] = result.errors
         assert error.sheet == "TTHC" and loaded in error.message and "trùng" in error.message
         assert dump(db_file) == before
+        assert len([n for n in archive_files(db_file) if n != "manifest.jsonl"]) == 1  # the refused file is not archived
         # the same period for another unit is fine
         assert load(db_file, book(tmp_path, "NX04", offered, {"TTHC": BALANCED})).status == "loaded"
         # and a register-only workbook (no TTHC sheet) for the overlapping period is accepted
@@ -305,10 +307,40 @@ def test_overlap_message_names_the_loaded_period(tmp_path, db_file):
 
 
 def test_new_version_of_the_same_tthc_period_is_not_an_overlap(tmp_path, db_file):
-    load_ok(db_file, book(tmp_path, "NX03", "2024Q1", {"TTHC": BALANCED}, name="v1.xlsx"))
-    r = load_ok(db_file, book(tmp_path, "NX03", "2024Q1", {"TTHC": [tthc_row("Hộ tịch", 0, 2, 0, 1, 1, 0, 0, 0)]}, name="v2.xlsx"))
+    # both versions carry the same file name (as offices do): the archive keeps both, told apart by their hash
+    v1 = book(tmp_path / "v1", "NX03", "2024Q1", {"TTHC": BALANCED}, name="BaoCao_Q1.xlsx")
+    v2 = book(tmp_path / "v2", "NX03", "2024Q1", {"TTHC": [tthc_row("Hộ tịch", 0, 2, 0, 1, 1, 0, 0, 0)]}, name="BaoCao_Q1.xlsx")
+    load_ok(db_file, v1)
+    r = load_ok(db_file, v2)
     assert r.replaced_load_id == 1
     assert query(db_file, "select received_online, received_offline from tthc") == [(2, 0)]
+    kept = archive_files(db_file)
+    assert v1.read_bytes() in kept.values() and v2.read_bytes() in kept.values()
+
+
+def test_register_only_workbook_of_an_overlapping_period_keeps_other_registers(tmp_path, db_file):
+    """A first 2024Q1 workbook with only «Kế hoạch» (accepted: register sheets have no overlap limit) reports nothing
+    about receptions or dialogues; the rows already loaded from the 2024-01 workbook must not be lost."""
+    jan = {"TTHC": BALANCED,
+           "Tiếp công dân": [{"reception_date": date(2024, 1, 9), "form": "Định kỳ", "host": "Chủ tịch", "visits": 2, "citizens": 3, "cases": 1}],
+           "Đối thoại": [{"dialogue_date": date(2024, 1, 19), "topic": "Đất đai", "host": "Chủ tịch", "participants": 30,
+                          "issues_raised": 4, "issues_answered": 4}]}
+    load_ok(db_file, book(tmp_path, "NX03", "2024-01", jan))
+    load_ok(db_file, book(tmp_path, "NX03", "2024Q1", {"Kế hoạch": plan_rows(2)}))
+    assert query(db_file, "select reception_date from receptions") == [(date(2024, 1, 9),)]
+    assert query(db_file, "select dialogue_date from dialogues") == [(date(2024, 1, 19),)]
+
+
+def test_register_sheet_of_a_covering_period_replaces_rows_without_double_counting(tmp_path, db_file):
+    """A 2024Q1 workbook that has «Tiếp công dân» is authoritative for receptions dated in Q1: the January
+    workbook's rows are replaced (with a warning naming the period), not counted twice."""
+    visit = {"reception_date": date(2024, 1, 9), "form": "Định kỳ", "host": "Chủ tịch", "visits": 2, "citizens": 3, "cases": 1}
+    load_ok(db_file, book(tmp_path, "NX03", "2024-01", {"Tiếp công dân": [visit]}))
+    later = visit | {"reception_date": date(2024, 2, 13)}
+    r = load_ok(db_file, book(tmp_path, "NX03", "2024Q1", {"Tiếp công dân": [visit, later]}))
+    assert query(db_file, "select reception_date, period_key from receptions order by 1") == [
+        (date(2024, 1, 9), "2024Q1"), (date(2024, 2, 13), "2024Q1")]
+    assert [(w.sheet, "1 dòng" in w.message and "2024-01" in w.message) for w in r.warnings] == [("Tiếp công dân", True)]
 
 
 # --------------------------------------------------------------------------------------------- cross-period warning
@@ -340,7 +372,9 @@ def test_cross_period_warning_across_period_kinds(tmp_path, db_file):
 
 
 def _data_snapshot() -> dict[str, float]:
-    return {str(p): p.stat().st_mtime for p in (ROOT / "data").rglob("*") if p.is_file()}
+    """The default database's archive (data/archive/): a test's database must never write there."""
+    folder = ROOT / "data" / "archive"
+    return {str(p): p.stat().st_mtime for p in folder.rglob("*")} if folder.exists() else {}
 
 
 def test_archive_beside_the_database_and_history(tmp_path, db_file):
@@ -466,6 +500,30 @@ def test_cli_load_exit_status_and_report(tmp_path, db_file):
     assert proc.returncode == 0 and "[KHÔNG THAY ĐỔI]" in proc.stdout
 
 
+def test_cli_load_unreadable_files_are_rejected_and_the_others_load(tmp_path, db_file):
+    not_a_workbook = tmp_path / "so lieu.csv"
+    not_a_workbook.write_text("Mã đơn vị,NX03\n", encoding="utf-8")
+    renamed = tmp_path / "doi_duoi.xlsx"
+    renamed.write_text("không phải bảng tính", encoding="utf-8")
+    good = book(tmp_path, "NX04", "2024-03", {"Kế hoạch": plan_rows(3)})
+    proc = run_cli("load", str(not_a_workbook), str(renamed), str(good), "--db", str(db_file))
+    assert proc.returncode == 1, proc.stderr
+    assert "[KHÔNG NHẬP] so lieu.csv" in proc.stdout and "[KHÔNG NHẬP] doi_duoi.xlsx" in proc.stdout
+    assert "[ĐÃ NHẬP] NX04_2024-03.xlsx" in proc.stdout and "Traceback" not in proc.stderr
+    assert query(db_file, "select unit_code, period_key from reports") == [("NX04", "2024-03")]
+
+
+def test_cli_load_missing_path_is_rejected_and_the_others_load(tmp_path, db_file):
+    """A mistyped file name in a batch must be reported (in Vietnamese) like any unreadable file, not abort the batch."""
+    good1 = book(tmp_path, "NX03", "2024-03", {"Kế hoạch": plan_rows(1)})
+    good2 = book(tmp_path, "NX04", "2024-03", {"Kế hoạch": plan_rows(3)})
+    proc = run_cli("load", str(good1), str(tmp_path / "khong_co.xlsx"), str(good2), "--db", str(db_file))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr[-400:]
+    assert "khong_co.xlsx" in proc.stdout + proc.stderr
+    assert query(db_file, "select unit_code from reports order by 1") == [("NX03",), ("NX04",)]
+
+
 def test_cli_indicators_json_and_errors(tmp_path, db_file):
     load_ok(db_file, book(tmp_path, "NX03", "2024-03", march_sheets()))
     proc = run_cli("indicators", "--db", str(db_file), "--unit", "NX03", "--period", "2024Q1")
@@ -474,10 +532,12 @@ def test_cli_indicators_json_and_errors(tmp_path, db_file):
     assert set(out) == {"unit", "start", "end", "indicators"}
     assert (out["unit"], out["start"], out["end"]) == ("NX03", "2024-01-01", "2024-03-31")
     values = out["indicators"]
-    # March: TTHC online 4 + 1 of new 5 + 5 + 1 + 1 = 12; resolved 2+3+1 + 2 = 8, late 1
-    assert (values["tthc.received_new"], values["tthc.received_online"], values["tthc.resolved"]) == (12, 5, 8)
+    # March: TTHC new = (4 + 5) + (1 + 1) = 11, online 4 + 1 = 5; resolved (2+3+1) + (2+0+0) = 8, late 1 -> 7/8
+    assert (values["tthc.received_new"], values["tthc.received_online"], values["tthc.resolved"]) == (11, 5, 8)
     assert values["tthc.on_time_rate"] == pytest.approx(7 / 8)
-    assert values["petitions.resolution_rate"] is None and "petitions.resolution_rate" in values  # JSON null
+    # petitions A and B open: must_resolve 2, resolved 0 -> resolution 0/2 = 0; on-time rate has no denominator -> null
+    assert values["petitions.resolution_rate"] == 0
+    assert values["petitions.on_time_rate"] is None and "petitions.on_time_rate" in values
     ids = {"tthc.carried_over", "tthc.received_new", "tthc.received_online", "tthc.resolved", "tthc.resolved_late",
            "tthc.pending_end", "tthc.pending_overdue_end", "tthc.on_time_rate", "tthc.online_rate",
            "petitions.received", "petitions.must_resolve", "petitions.resolved", "petitions.resolution_rate",
@@ -544,3 +604,20 @@ def test_timing_typical_commune_workbook(tmp_path, db_with_february, capsys):
         print(f"\n[timing] one commune workbook, {sum(r.rows.values())} rows: {seconds * 1000:.0f} ms")
     assert sum(r.rows.values()) == 12 + 100 + 100 + 60 + 20 + 20 + 9
     assert seconds < 5
+
+
+TEST_CASES_TEMPLATE_REFUSED = [
+    # unit, period, words of the Vietnamese message
+    ("NX03", "2024-13", "không hợp lệ"),
+    ("NX03", "2025Q3", "30/06/2025"),  # Bình Lương was merged into X04 on 01/7/2025
+    ("ZZ99", "2024-03", "không có trong danh mục"),
+]
+
+
+@pytest.mark.parametrize("unit, period, words", TEST_CASES_TEMPLATE_REFUSED)
+def test_cli_template_refuses_bad_unit_or_period(tmp_path, unit, period, words):
+    out = tmp_path / "mau.xlsx"
+    r = run_cli("template", str(out), "--unit", unit, "--period", period)
+    assert r.returncode == 2
+    assert words in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
