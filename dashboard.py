@@ -4,7 +4,9 @@ import streamlit as st
 from etl import config
 from ui.data import database
 
-st.set_page_config(page_title="Theo dõi thực hiện Chỉ thị 33/CT-TTg", page_icon=":material/account_balance:", layout="wide")
+ICON = config.ROOT / "ui" / "icon.png"  # a local file: a material icon here makes the browser fetch it from a CDN
+
+st.set_page_config(page_title="Theo dõi thực hiện Chỉ thị 33/CT-TTg", page_icon=str(ICON), layout="wide")
 
 path = database()
 if not path.exists() and path == config.DEMO_DB:
