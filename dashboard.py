@@ -1,18 +1,32 @@
-"""Router of the Chỉ thị 33/CT-TTg (26/11/2021) dashboard: page config, navigation, and the demo database on first start."""
+"""Router of the Chỉ thị 33/CT-TTg (26/11/2021) dashboard: page config, shared filters, navigation, demo data on first start."""
 import streamlit as st
 
 from etl import config
-from ui.data import database
+from ui import data, filters
 
 ICON = config.ROOT / "ui" / "icon.png"  # a local file: a material icon here makes the browser fetch it from a CDN
 
 st.set_page_config(page_title="Theo dõi thực hiện Chỉ thị 33/CT-TTg", page_icon=str(ICON), layout="wide")
 
-path = database()
+path = data.database()
 if not path.exists() and path == config.DEMO_DB:
     from etl.demo import build_demo
     with st.spinner("Lần chạy đầu: đang tạo dữ liệu mẫu của huyện Như Xuân cũ (khoảng một phút)…"):
         build_demo(path)
 
-pages = st.navigation([st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True)])
-pages.run()
+PAGES = [
+    st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("pages/cai_cach_hanh_chinh.py", title="Cải cách hành chính", icon=":material/assignment_turned_in:", url_path="cai-cach-hanh-chinh"),
+    st.Page("pages/don_thu.py", title="Đơn thư, khiếu nại, tố cáo", icon=":material/mail:", url_path="don-thu"),
+    st.Page("pages/tiep_cong_dan.py", title="Tiếp công dân, đối thoại", icon=":material/groups:", url_path="tiep-cong-dan"),
+    st.Page("pages/ky_luat.py", title="Kỷ luật, kiểm tra công vụ", icon=":material/gavel:", url_path="ky-luat"),
+    st.Page("pages/tuyen_truyen.py", title="Tuyên truyền, giám sát, kế hoạch", icon=":material/campaign:", url_path="tuyen-truyen"),
+    st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/database:", url_path="du-lieu"),
+]
+st.session_state["_router"] = True
+page = st.navigation(PAGES)
+if path.exists():
+    st.session_state["view"] = data.View(filters.sidebar(data.years(str(path), data.version(path))), path)
+else:
+    st.session_state["view"] = None
+page.run()

@@ -87,6 +87,11 @@ def petition_rows(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     return out
 
 
+def as_of(end: date) -> date:
+    """The day a stock is read on: the end of the range, or today while the range is still running."""
+    return min(end, date.today())
+
+
 def petition_stats(rows: list[dict], start: date, end: date) -> dict[str, object]:
     received = sum(start <= r["received_date"] <= end for r in rows)
     mine = [r for r in rows if r["in_jurisdiction"]]
@@ -96,7 +101,7 @@ def petition_stats(rows: list[dict], start: date, end: date) -> dict[str, object
     open_at_end = [r for r in mine if r["accepted"] <= end and (r["resolved_date"] is None or r["resolved_date"] > end)]
     return {"petitions.received": received, "petitions.must_resolve": len(must), "petitions.resolved": len(resolved),
             "petitions.resolution_rate": ratio(len(resolved), len(must)), "petitions.on_time_rate": ratio(len(on_time), len(resolved)),
-            "petitions.overdue_open": sum(r["deadline"] is not None and r["deadline"] < end for r in open_at_end),
+            "petitions.overdue_open": sum(r["deadline"] is not None and r["deadline"] < as_of(end) for r in open_at_end),
             "petitions.crowd_cases": sum(bool(r["is_crowd"]) for r in must)}
 
 
@@ -131,22 +136,30 @@ def chair_slots(s: Scope, cover: dict[str, list[coverage.Interval]], host: str =
     return slots
 
 
-def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str, object]:
-    days, citizens, cases, crowds = _one(con, """select count(*), sum(citizens), sum(cases), sum(crowd_groups) from receptions
-        where list_contains(?, unit_code) and reception_date between ? and ?""", [s.codes, s.start, s.end])
+def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> list[dict]:
+    """Each week (or month) the chairman's reception rule covers, with the days held and whether the rule was met."""
     chair = con.execute("""select unit_code, reception_date from receptions where list_contains(?, unit_code)
         and reception_date between ? and ? and host = 'Chủ tịch' and form = 'Định kỳ'""",
                         [s.codes, s.start - timedelta(days=6), s.end + timedelta(days=6)]).fetchall()
-    chair_days = defaultdict(list)
+    held = defaultdict(list)
     for code, d in chair:
-        chair_days[code].append(d)
-    slots = chair_slots(s, cover)
-    met = sum(sum(a <= d <= b for d in chair_days[code]) >= need for code, a, b, need in slots)
+        held[code].append(d)
+    out = []
+    for code, a, b, need in chair_slots(s, cover):
+        n = sum(a <= d <= b for d in held[code])
+        out.append({"unit_code": code, "start": a, "end": b, "required": need, "held": n, "met": n >= need})
+    return out
+
+
+def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str, object]:
+    days, citizens, cases, crowds, chair_days = _one(con, """select count(*), sum(citizens), sum(cases), sum(crowd_groups),
+        count(*) filter (where host = 'Chủ tịch' and form = 'Định kỳ') from receptions
+        where list_contains(?, unit_code) and reception_date between ? and ?""", [s.codes, s.start, s.end])
+    weeks = chair_weeks(con, s, cover)
     return {"reception.days": days, "reception.citizens": citizens or 0, "reception.cases": cases or 0,
-            "reception.crowd_groups": crowds or 0,
-            "reception.chair_days": sum(s.start <= d <= s.end for ds in chair_days.values() for d in ds),
-            "reception.chair_required": sum(need for *_, need in slots),
-            "reception.chair_compliance": ratio(met, len(slots))}
+            "reception.crowd_groups": crowds or 0, "reception.chair_days": chair_days,
+            "reception.chair_required": sum(w["required"] for w in weeks),
+            "reception.chair_compliance": ratio(sum(w["met"] for w in weeks), len(weeks))}
 
 
 def years_required(s: Scope, cover: dict) -> int:

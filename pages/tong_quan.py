@@ -1,50 +1,44 @@
-"""Tổng quan: headline figures of one unit or group for one period (the full pages come with the commune-pages issue)."""
+"""Tổng quan: one card per area of the plan with its headline figure, target, status and change; then what needs attention."""
 import streamlit as st
 
-from etl import periods, reference
-from ui import fmt
-from ui.data import database, get_figures
+from etl import config
+from ui import cards, fmt
+from ui.page import header
 
-LEVELS = {"tinh": "Tỉnh", "huyen": "Huyện (trước 01/7/2025)", "xa": "Xã"}
+view = header("Tổng quan thực hiện Chỉ thị 33/CT-TTg")
+sel, f, before = view.sel, view.figures(), view.previous()
+args = (f, before, sel.compare_label, sel.code, sel.end)
 
-path = database()
-st.title("Theo dõi thực hiện Chỉ thị 33/CT-TTg ngày 26/11/2021")
-if not path.exists():
-    st.info("Chưa có dữ liệu. Nhập bảng tính bằng lệnh `python -m etl load TỆP.xlsx` hoặc chạy `bash run.sh dashboard` để dùng dữ liệu mẫu.")
-    st.stop()
-
-units = reference.units()
-choices = sorted(units, key=lambda u: (u.level != "tinh", u.level != "huyen", u.valid_to is None, u.code))
-
-
-def unit_label(code: str) -> str:
-    u = units.get(code)
-    tail = " (trước 01/7/2025)" if u.valid_to else (" (từ 01/7/2025)" if u.valid_from.year == 2025 else "")
-    return f"{LEVELS[u.level].split(' ')[0]} · {u.name}{tail}" if u.level != "xa" else f"{u.name}{tail}"
-
-
-with st.sidebar:
-    code = st.selectbox("Đơn vị", [u.code for u in choices], format_func=unit_label)
-    year = st.selectbox("Năm", [2026, 2025, 2024, 2023])
-    month = st.selectbox("Kỳ", [0] + list(range(1, 13)), format_func=lambda m: "Cả năm" if m == 0 else f"Tháng {m}")
-
-period = periods.parse(str(year) if month == 0 else f"{year}-{month:02d}")
-f = get_figures(path, code, period.start, period.end)
-st.subheader(f"{units.get(code).name} — {period.label}")
-if not f["reporting.received"] and not f["tthc.received_new"]:
-    st.warning(f"Chưa có báo cáo nào của {units.get(code).name} cho {period.label.lower()}. Nhập bảng tính của kỳ này để xem số liệu.")
-
-cards = [
-    ("Hồ sơ TTHC tiếp nhận mới", fmt.num(f["tthc.received_new"])),
-    ("Tỷ lệ giải quyết TTHC đúng hạn", fmt.pct(f["tthc.on_time_rate"])),
-    ("Tỷ lệ nộp hồ sơ trực tuyến", fmt.pct(f["tthc.online_rate"])),
-    ("Tỷ lệ giải quyết đơn thư", fmt.pct(f["petitions.resolution_rate"])),
-    ("Đơn thư quá hạn chưa giải quyết", fmt.num(f["petitions.overdue_open"])),
-    ("Tuần Chủ tịch tiếp công dân đúng quy định", fmt.pct(f["reception.chair_compliance"])),
-    ("Hội nghị đối thoại", f"{fmt.num(f['dialogue.sessions'])} / {fmt.num(f['dialogue.required'])} theo quy định"),
-    ("Quyết định kỷ luật", fmt.num(f["discipline.decisions"])),
+AREAS = [  # indicator, card title, lower is better, note when there is no target
+    ("tthc.on_time_rate", "Cải cách hành chính: hồ sơ giải quyết đúng hạn", False, ""),
+    ("tthc.online_rate", "Hồ sơ nộp trực tuyến", False, ""),
+    ("petitions.resolution_rate", "Đơn thư: tỷ lệ giải quyết", False, ""),
+    ("petitions.overdue_open", "Đơn thư quá hạn chưa giải quyết", True, "Càng ít càng tốt"),
+    ("reception.chair_compliance", "Tuần Chủ tịch tiếp công dân đúng quy định", False, ""),
+    ("dialogue.sessions", "Hội nghị đối thoại với Nhân dân", False, ""),
+    ("discipline.decisions", "Quyết định kỷ luật cán bộ, công chức", True, "Không đặt chỉ tiêu"),
+    ("plan.done_rate", "Nhiệm vụ kế hoạch đã hoàn thành", False, ""),
 ]
-for row in range(0, len(cards), 4):
-    for col, (label, value) in zip(st.columns(4), cards[row:row + 4]):
-        col.metric(label, value)
-st.caption(f"Báo cáo đã nhận: {fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])} đơn vị · Nguồn: {path.name}")
+for row in range(0, len(AREAS), 4):
+    for col, (ind, title, lower, note) in zip(st.columns(4), AREAS[row:row + 4]):
+        with col:
+            cards.card(ind, title, *args, lower_is_better=lower, note=note)
+
+extra = []
+if f["dialogue.required"]:
+    extra.append(f"Đối thoại: {fmt.num(f['dialogue.sessions'])} hội nghị, quy định tối thiểu {fmt.num(f['dialogue.required'])} (1 lần/năm mỗi xã).")
+if f["discipline.decisions"]:
+    extra.append(f"Kỷ luật: {fmt.num(f['discipline.harassment'])} trong {fmt.num(f['discipline.decisions'])} quyết định về sách nhiễu, cửa quyền, hách dịch.")
+extra.append(f"Báo cáo đã nhận đủ kỳ: {fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])} đơn vị "
+             f"({fmt.pct(f['reporting.completeness'])}); đúng hạn: {fmt.pct(f['reporting.timeliness'])}.")
+st.caption(" · ".join(extra))
+
+st.subheader("Cần chú ý")
+items = view.detail("attention", config.ON_TIME_DAYS)
+if not items:
+    st.success("Không có việc vi phạm quy định trong kỳ đã chọn.", icon=":material/check_circle:")
+ICONS = {"reception": ":material/event_busy:", "petitions": ":material/schedule:", "dialogue": ":material/forum:", "reporting": ":material/assignment_late:"}
+for item in items[:15]:
+    st.markdown(f"{ICONS[item['kind']]} {item['text']}")
+if len(items) > 15:
+    st.caption(f"… và {len(items) - 15} việc khác. Xem chi tiết ở từng trang.")

@@ -1,4 +1,7 @@
-"""Cached access to the figures for pages: a short read-only connection per call, cache keyed on the data version."""
+"""Cached access to the figures for pages: a short read-only connection per call, cache keyed on the data version.
+
+No page runs SQL or computes a rate: everything comes from `etl.indicators` and `etl.details`.
+"""
 from __future__ import annotations
 
 import os
@@ -7,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl import config, db, indicators
+from etl import config, db, details, indicators, periods
 
 
 def database() -> Path:
@@ -20,17 +23,83 @@ def database() -> Path:
 def version(path: Path) -> tuple[float, int]:
     """Changes whenever a load commits (file replaced or written), so cached figures never outlive the data."""
     stat = path.stat()
-    return stat.st_mtime, stat.st_size
+    return stat.st_mtime_ns, stat.st_size
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+def _connect(path: str):
+    return db.connect(path, read_only=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
 def figures(path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False) -> dict:
-    con = db.connect(path, read_only=True)
+    con = _connect(path)
     try:
         return indicators.compute(con, code, start, end, roll_forward=roll_forward)
     finally:
         con.close()
 
 
-def get_figures(path: Path, code: str, start: date, end: date, roll_forward: bool = False) -> dict:
-    return figures(str(path), version(path), code, start, end, roll_forward)
+def sub_periods(start: date, end: date) -> list[periods.Period]:
+    """Points of a trend: months for up to two years, quarters beyond."""
+    months = periods.months(start, end)
+    if len(months) <= 24:
+        return months
+    return [periods.parse(f"{m.start.year}Q{(m.start.month - 1) // 3 + 1}") for m in months if m.start.month % 3 == 1]
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def series(path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False) -> list[dict]:
+    """The indicators of each month (or quarter) of the range, for trend charts."""
+    con = _connect(path)
+    try:
+        return [{"period": p} | indicators.compute(con, code, p.start, p.end, roll_forward=roll_forward) for p in sub_periods(start, end)]
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def detail(path: str, data_version: tuple, name: str, code: str, start: date, end: date, roll_forward: bool = False, *args):
+    """One of etl.details' functions (breakdown, open_cases, attention, …) for the selection."""
+    con = _connect(path)
+    try:
+        return getattr(details, name)(con, indicators.scope(code, start, end, roll_forward), *args)
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def years(path: str, data_version: tuple) -> list[int]:
+    """Years that have loaded workbooks, newest first (the current year when the database is empty)."""
+    con = _connect(path)
+    try:
+        row = con.execute("select min(period_start), max(period_end) from reports").fetchone()
+    finally:
+        con.close()
+    if not row[0]:
+        return [date.today().year]
+    return list(range(row[1].year, row[0].year - 1, -1))
+
+
+class View:
+    """The selection bound to the database, so pages call view.figures() instead of threading arguments."""
+
+    def __init__(self, sel, path: Path):
+        self.sel, self.path, self.version = sel, path, version(path)
+
+    def _args(self, start: date | None = None, end: date | None = None):
+        return str(self.path), self.version, self.sel.code, start or self.sel.start, end or self.sel.end, self.sel.roll_forward
+
+    def figures(self) -> dict:
+        return figures(*self._args())
+
+    def previous(self) -> dict | None:
+        if self.sel.compare_start is None:
+            return None
+        return figures(*self._args(self.sel.compare_start, self.sel.compare_end))
+
+    def series(self) -> list[dict]:
+        return series(*self._args())
+
+    def detail(self, name: str, *args):
+        path, ver, code, start, end, roll = self._args()
+        return detail(path, ver, name, code, start, end, roll, *args)

@@ -1,0 +1,160 @@
+"""Breakdowns, lists and the "Cần chú ý" items behind the pages, on the same scope and definitions as `indicators`."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from etl import coverage, indicators, periods
+from etl.indicators import Scope, ratio
+
+BREAKDOWNS = {  # (table, date column, breakdown column, extra sums)
+    "discipline.form": ("discipline", "decision_date", "form", ()),
+    "discipline.behaviour": ("discipline", "decision_date", "behaviour", ()),
+    "discipline.subject": ("discipline", "decision_date", "subject", ()),
+    "discipline.detection": ("discipline", "decision_date", "detection", ()),
+    "outreach.form": ("outreach", "event_date", "form", ("participants",)),
+    "supervision.organisation": ("supervision", "event_date", "organisation", ("recommendations", "accepted")),
+    "supervision.form": ("supervision", "event_date", "form", ("recommendations", "accepted")),
+    "reception.host": ("receptions", "reception_date", "host", ("citizens", "cases")),
+    "dialogue.mode": ("dialogues", "dialogue_date", "mode", ("participants", "issues_raised", "issues_answered")),
+}
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, s: Scope, name: str) -> list[dict]:
+    """Rows per value of a register column in the range: count and the sums the register carries."""
+    table, day, column, sums = BREAKDOWNS[name]
+    extra = "".join(f", sum({c}) as {c}" for c in sums)
+    cur = con.execute(f"select {column} as value, count(*) as count{extra} from {table} "
+                      f"where list_contains(?, unit_code) and {day} between ? and ? group by all order by count desc, value",
+                      [s.codes, s.start, s.end])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    cur = con.execute("""
+        with rows_in_range as (
+            select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+        ), final as (
+            select field, sum(received_online) as received_online, sum(received_offline) as received_offline,
+                   sum(resolved_early) as resolved_early, sum(resolved_on_time) as resolved_on_time,
+                   sum(resolved_late) as resolved_late,
+                   sum(pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)) as pending_overdue_end
+            from rows_in_range group by field
+        )
+        select * from final order by received_online + received_offline desc""", [s.codes, s.start, s.end])
+    names = [d[0] for d in cur.description]
+    out = []
+    for r in cur.fetchall():
+        row = dict(zip(names, r))
+        resolved = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
+        row["on_time_rate"] = ratio(row["resolved_early"] + row["resolved_on_time"], resolved)
+        row["online_rate"] = ratio(row["received_online"], row["received_online"] + row["received_offline"])
+        row["pending_overdue_end"] = row["pending_overdue_end"] or 0
+        out.append(row)
+    return out
+
+
+def open_cases(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """Cases under the commune's jurisdiction still open at the end of the range, most overdue first (no notes)."""
+    rows = indicators.petition_rows(con, s)
+    out = []
+    for r in rows:
+        if r["in_jurisdiction"] and r["accepted"] <= s.end and (r["resolved_date"] is None or r["resolved_date"] > s.end):
+            overdue = (indicators.as_of(s.end) - r["deadline"]).days if r["deadline"] else None
+            out.append({"unit_code": r["unit_code"], "case_id": r["case_id"], "petition_type": r["petition_type"], "field": r["field"],
+                        "accepted": r["accepted"], "deadline": r["deadline"], "days_overdue": max(0, overdue or 0)})
+    return sorted(out, key=lambda r: (-r["days_overdue"], r["accepted"]))
+
+
+def petition_breakdowns(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, dict[str, dict]]:
+    rows = indicators.petition_rows(con, s)
+    return {by: indicators.petition_breakdown(rows, s.start, s.end, by) for by in ("petition_type", "field")}
+
+
+def dialogues(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    cur = con.execute("""select unit_code, dialogue_date, topic, host, mode, participants, issues_raised, issues_answered
+                         from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ? order by dialogue_date""",
+                      [s.codes, s.start, s.end])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def emulation_models(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    cur = con.execute("""select unit_code, model_name, field, recognised_year, level, is_rewarded from emulation_models
+                         where list_contains(?, unit_code) and recognised_year between ? and ? order by recognised_year, model_name""",
+                      [s.codes, s.start.year, s.end.year])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def plan_tasks(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """Each unit's latest «Kế hoạch» in the range (the rows `plan.done_rate` counts)."""
+    cur = con.execute("""
+        with ranked as (
+            select distinct unit_code, period_key, period_start, period_end from plan_tasks
+            where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+        ), latest as (
+            select unit_code, period_key from ranked
+            qualify row_number() over (partition by unit_code order by period_end desc, period_start desc) = 1
+        ), final as (
+            select unit_code, period_key, task_code, content, progress, percent from plan_tasks join latest using (unit_code, period_key)
+        )
+        select * from final order by unit_code, task_code""", [s.codes, s.start, s.end])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def loads(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """Workbooks in force for the scope's units that overlap the range, with when they were loaded and their warnings."""
+    cur = con.execute("""select r.unit_code, r.period_key, r.period_start, r.period_end, h.file_name, h.loaded_at,
+                                r.first_received_at, h.rows_json, h.warnings_json, h.replaced_load_id, h.load_id
+                         from reports r join load_history h using (load_id)
+                         where list_contains(?, r.unit_code) and r.period_start <= ? and r.period_end >= ?
+                         order by r.period_start, r.unit_code""", [s.codes, s.end, s.start])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def reporting_grid(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> list[dict]:
+    """Per unit and month of the range: on_time / late / missing (None where the unit did not exist)."""
+    out = []
+    by_unit = coverage.reports(con, s.codes, s.start, s.end)
+    for m in periods.months(s.start, s.end):
+        for u in s.units:
+            status = coverage.unit_status(u, [r for r in by_unit[u.code] if r.start <= m.end and r.end >= m.start], m.start, m.end, on_time_days)
+            if status:
+                out.append({"unit_code": u.code, "period_key": m.key, "status": status})
+    return out
+
+
+def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> list[dict]:
+    """What breaks a rule in the range: missed chairman reception weeks, overdue cases, no dialogue yet this year, late reports."""
+    units = {u.code: u for u in s.units}
+    name = (lambda code: units[code].name) if len(units) > 1 else (lambda code: "")
+    items: list[dict] = []
+    cover = indicators.covered_days(con, s)
+    missed = [w for w in indicators.chair_weeks(con, s, cover) if not w["met"]]
+    for w in missed[-5:]:
+        items.append({"kind": "reception", "text": f"{name(w['unit_code']) + ': ' if name(w['unit_code']) else ''}Chủ tịch không tiếp công dân định kỳ "
+                      f"tuần {w['start']:%d/%m} – {w['end']:%d/%m/%Y} (quy định ít nhất {w['required']} ngày)."})
+    if len(missed) > 5:
+        items.append({"kind": "reception", "text": f"… và {len(missed) - 5} tuần khác không có buổi tiếp công dân định kỳ của Chủ tịch."})
+    cases = [c for c in open_cases(con, s) if c["days_overdue"] > 0]
+    if cases:
+        worst = cases[0]
+        items.append({"kind": "petitions", "text": f"{len(cases)} đơn thư đã quá hạn giải quyết; lâu nhất quá hạn {worst['days_overdue']} ngày "
+                      f"(hạn {worst['deadline']:%d/%m/%Y})."})
+    year = indicators.Scope(s.code, s.units, date(s.end.year, 1, 1), s.end)
+    held = {r["unit_code"] for r in dialogues(con, year)}
+    required = [c for c, spans in indicators.covered_days(con, year).items() if spans]
+    for code in required:
+        if code not in held:
+            who = units[code].name if len(units) > 1 else "Xã"
+            items.append({"kind": "dialogue", "text": f"{who} chưa tổ chức hội nghị đối thoại với Nhân dân trong năm {s.end.year} (quy định ít nhất 1 lần/năm)."})
+    for r in reporting_grid(con, s, on_time_days):
+        if r["status"] != "on_time":
+            what = "chưa nộp" if r["status"] == "missing" else "nộp muộn"
+            items.append({"kind": "reporting", "text": f"{units[r['unit_code']].name}: báo cáo {periods.parse(r['period_key']).label.lower()} {what}."})
+    return items

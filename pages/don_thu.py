@@ -1,0 +1,4 @@
+"""Placeholder while the page is written."""
+from ui.page import header
+
+view = header("don_thu")

@@ -1,0 +1,153 @@
+"""Shared sidebar filters (đơn vị, kỳ, so sánh), kept across pages and mirrored in the URL query string."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from etl import periods, reference
+from etl.periods import ROMAN, Period
+
+KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "tuy_chon": "Tùy chọn"}
+COMPARE = {"ky_truoc": "Kỳ trước", "cung_ky": "Cùng kỳ năm trước", "khong": "Không so sánh"}
+LEVEL_ORDER = {"tinh": 0, "huyen": 2, "xa": 1}
+
+
+@dataclass(frozen=True)
+class Selection:
+    code: str
+    kind: str
+    start: date
+    end: date
+    label: str
+    compare: str
+    compare_start: date | None
+    compare_end: date | None
+    compare_label: str
+    roll_forward: bool
+
+    @property
+    def unit(self) -> reference.Unit:
+        return reference.units().get(self.code)
+
+    @property
+    def is_group(self) -> bool:
+        return self.unit.level != "xa"
+
+    def query(self) -> dict[str, str]:
+        return {"don_vi": self.code, "ky": self.key, "so_sanh": self.compare} | ({"gop": "1"} if self.roll_forward else {})
+
+    @property
+    def key(self) -> str:
+        if self.kind == "tuy_chon":
+            return f"{self.start:%Y-%m}:{self.end:%Y-%m}"
+        return _period_for(self.kind, self.start).key
+
+
+def _period_for(kind: str, start: date) -> Period:
+    y, m = start.year, start.month
+    return periods.parse({"thang": f"{y}-{m:02d}", "quy": f"{y}Q{(m - 1) // 3 + 1}", "6thang": f"{y}H{1 if m < 7 else 2}",
+                          "9thang": f"{y}M9", "nam": str(y)}[kind])
+
+
+def shift_months(d: date, n: int) -> date:
+    k = d.year * 12 + d.month - 1 + n
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def comparison(kind: str, start: date, end: date, mode: str) -> tuple[date | None, date | None, str]:
+    """The comparison range: the previous period of the same length, or the same dates a year earlier."""
+    if mode == "khong":
+        return None, None, ""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    back = 12 if mode == "cung_ky" or kind == "9thang" else months
+    a = shift_months(start, -back)
+    b = periods.parse(f"{shift_months(end, -back):%Y-%m}").end
+    if kind != "tuy_chon":
+        return a, b, _period_for(kind, a).label
+    return a, b, f"T{a.month}/{a.year} – T{b.month}/{b.year}"
+
+
+def unit_label(unit: reference.Unit) -> str:
+    if unit.level == "tinh":
+        return unit.name
+    if unit.level == "huyen":
+        return f"{unit.name} (cũ, đến {unit.valid_to:%d/%m/%Y})" if unit.valid_to else unit.name
+    if unit.valid_to:
+        return f"   {unit.name} (cũ, đến {unit.valid_to:%d/%m/%Y})"
+    return f"   {unit.name} (mới, từ {unit.valid_from:%d/%m/%Y})" if unit.valid_from >= date(2025, 7, 1) else f"   {unit.name}"
+
+
+def unit_options(units: reference.Units) -> list[str]:
+    """Province, its current communes, then each former district with its former communes."""
+    out = []
+    for top in sorted((u for u in units if u.parent is None or units.get(u.parent) is None), key=lambda u: u.code):
+        out.append(top.code)
+        kids = sorted(units.children(top.code), key=lambda u: (LEVEL_ORDER[u.level], u.name))
+        for kid in kids:
+            out.append(kid.code)
+            out.extend(c.code for c in sorted(units.children(kid.code), key=lambda u: u.name))
+    return out + [u.code for u in units if u.code not in out]
+
+
+def _init_from_query(years: list[int]) -> None:
+    """First run of a session: take the view from the URL (a shared link opens the same view)."""
+    if st.session_state.get("_filters_ready"):
+        return
+    q, units = st.query_params, reference.units()
+    code = q.get("don_vi")
+    st.session_state["don_vi"] = code if code and units.get(code) else unit_options(units)[0]
+    st.session_state["so_sanh"] = q.get("so_sanh") if q.get("so_sanh") in COMPARE else "ky_truoc"
+    st.session_state["gop"] = q.get("gop") == "1"
+    key, kind, start, end = q.get("ky", ""), "nam", date(years[0], 1, 1), None
+    try:
+        if ":" in key:
+            a, b = key.split(":")
+            kind, start, end = "tuy_chon", periods.parse(a).start, periods.parse(b).end
+        elif key:
+            p = periods.parse(key)
+            kind, start = {"month": "thang", "quarter": "quy", "half": "6thang", "nine": "9thang", "year": "nam"}[p.kind], p.start
+    except periods.PeriodError:
+        pass
+    st.session_state["loai_ky"] = kind
+    st.session_state["nam"] = start.year if start.year in years else years[0]
+    st.session_state["thang"], st.session_state["quy"], st.session_state["nua"] = start.month, (start.month - 1) // 3 + 1, 1 if start.month < 7 else 2
+    st.session_state["tu"] = f"{start:%Y-%m}"
+    st.session_state["den"] = f"{(end or periods.parse(str(start.year)).end):%Y-%m}"
+    st.session_state["_filters_ready"] = True
+
+
+def sidebar(years: list[int]) -> Selection:
+    """Render the shared filters in the sidebar and return the selection (years: newest first)."""
+    _init_from_query(years)
+    units = reference.units()
+    with st.sidebar:
+        code = st.selectbox("Đơn vị", unit_options(units), key="don_vi", format_func=lambda c: unit_label(units.get(c)))
+        kind = st.selectbox("Loại kỳ", list(KINDS), key="loai_ky", format_func=KINDS.get)
+        if kind == "tuy_chon":
+            months = [f"{y}-{m:02d}" for y in sorted(years) for m in range(1, 13)]
+            label = lambda k: f"Tháng {int(k[5:])}/{k[:4]}"
+            first = st.selectbox("Từ tháng", months, key="tu", format_func=label)
+            last = st.selectbox("Đến tháng", months, key="den", format_func=label)
+            start, end = periods.span(min(first, last), max(first, last))
+            text = f"Từ tháng {start.month}/{start.year} đến tháng {end.month}/{end.year}"
+        else:
+            year = st.selectbox("Năm", years, key="nam")
+            start = date(year, 1, 1)
+            if kind == "thang":
+                start = date(year, st.selectbox("Tháng", range(1, 13), key="thang", format_func=lambda m: f"Tháng {m}"), 1)
+            elif kind == "quy":
+                start = date(year, 3 * st.selectbox("Quý", range(1, 5), key="quy", format_func=lambda q: f"Quý {ROMAN[q]}") - 2, 1)
+            elif kind == "6thang":
+                start = date(year, 6 * st.selectbox("Nửa năm", (1, 2), key="nua", format_func=lambda h: "6 tháng đầu năm" if h == 1 else "6 tháng cuối năm") - 5, 1)
+            p = _period_for(kind, start)
+            start, end, text = p.start, p.end, p.label
+        mode = st.radio("So sánh với", list(COMPARE), key="so_sanh", format_func=COMPARE.get)
+        roll = False
+        if units.predecessors(code):
+            roll = st.checkbox("Gộp số liệu các xã cũ", key="gop", help="Tính cả số liệu của các xã đã sáp nhập vào xã này trước 01/7/2025.")
+    a, b, compare_label = comparison(kind, start, end, mode)
+    sel = Selection(code, kind, start, end, text, mode, a, b, compare_label, roll)
+    st.query_params.from_dict(sel.query())
+    return sel
