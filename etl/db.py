@@ -1,7 +1,13 @@
 """The database: its schema (derived from the sheet specs) and how to open it safely across processes."""
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -75,3 +81,37 @@ def connect(path: Path | str, read_only: bool = False, retry_seconds: float = LO
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("select value from meta where key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+@dataclass
+class Writer:
+    con: duckdb.DuckDBPyConnection
+    after_swap: list[Callable[[], None]] = field(default_factory=list)  # run once the new file is in place
+
+
+@contextmanager
+def writing(path: Path | str, fresh: bool = False) -> Iterator[Writer]:
+    """The one way to change the database: writers queue on a lock file and work on a copy that replaces the
+    database atomically on success. Readers never wait for a writer and never see half a load; a failure leaves
+    the database as it was."""
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.writing")
+        tmp.unlink(missing_ok=True)
+        if path.exists() and not fresh:
+            shutil.copyfile(path, tmp)
+        writer = Writer(duckdb.connect(str(tmp)))
+        try:
+            ensure_schema(writer.con)
+            yield writer
+            writer.con.execute("checkpoint")
+            writer.con.close()
+            os.replace(tmp, path)
+        except BaseException:
+            writer.con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        for callback in writer.after_swap:
+            callback()

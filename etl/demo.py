@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from etl import config, db, reference
-from etl.load import load_bytes
+from etl.load import load_bytes, record_manifest
 from etl.periods import Period, iso_weeks, parse
 from etl.specs import BEHAVIOURS, PETITION_FIELDS, PLAN_TASKS, SHEETS_BY_NAME
 from etl.template import write_workbook
@@ -187,31 +187,24 @@ def build_demo(path: Path, progress: Callable[[str], None] = lambda _: None, sam
     """Build the demo database from scratch (into a temporary file swapped in at the end)."""
     t0 = time.perf_counter()
     units = reference.units()
-    tmp = path.with_name(path.name + ".building")
-    tmp.unlink(missing_ok=True)
     archive = config.archive_dir(path)
     shutil.rmtree(archive, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, db.writing(path, fresh=True) as w:
         progress("Đang tạo các tệp bảng tính mẫu…")
         files = workbooks(units, Path(folder), only)
         progress(f"Đang nhập {len(files)} tệp…")
-        con = db.connect(tmp)
-        rows = 0
-        try:
-            for i, (f, received) in enumerate(files, 1):
-                result = load_bytes(con, f.name, f.read_bytes(), archive, received_at=received, loaded_at=received, units=units)
-                if result.status != "loaded":
-                    raise RuntimeError(f"demo workbook {f.name} not loaded: {[str(p) for p in result.problems]}")
-                rows += sum(result.rows.values())
-                if i % 100 == 0:
-                    progress(f"  {i}/{len(files)} tệp")
-            con.execute("checkpoint")
-        finally:
-            con.close()
+        results = []
+        for i, (f, received) in enumerate(files, 1):
+            result = load_bytes(w.con, f.name, f.read_bytes(), archive, received_at=received, loaded_at=received, units=units)
+            if result.status != "loaded":
+                raise RuntimeError(f"demo workbook {f.name} not loaded: {[str(p) for p in result.problems]}")
+            results.append(result)
+            if i % 100 == 0:
+                progress(f"  {i}/{len(files)} tệp")
+        w.after_swap.append(lambda: record_manifest(archive, results))
         if samples:
             samples.mkdir(parents=True, exist_ok=True)
             for code, key in SAMPLES:
                 shutil.copy(Path(folder) / f"{code}_{key}.xlsx", samples / f"mau_{code}_{key}.xlsx")
-    path.unlink(missing_ok=True)
-    tmp.rename(path)
+    rows = sum(sum(r.rows.values()) for r in results)
     return {"files": len(files), "rows": rows, "seconds": time.perf_counter() - t0}

@@ -32,6 +32,7 @@ class LoadResult:
     rows: dict[str, int] = field(default_factory=dict)
     load_id: int | None = None
     replaced_load_id: int | None = None
+    manifest: dict | None = None  # the archive manifest line, written once the load is in the database for good
 
     @property
     def errors(self) -> list[Problem]:
@@ -163,10 +164,17 @@ def load_bytes(con: duckdb.DuckDBPyConnection, name: str, data: bytes, archive: 
     result.status, result.load_id = "loaded", load_id
     result.replaced_load_id = replaced[0] if replaced else None
     if not archived_as:
-        with open(archive / MANIFEST, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"archive_name": archive_name, "file_name": name, "file_hash": digest,
-                                "loaded_at": loaded_at.isoformat(), "received_at": received_at.isoformat()}, ensure_ascii=False) + "\n")
+        result.manifest = {"archive_name": archive_name, "file_name": name, "file_hash": digest,
+                           "loaded_at": loaded_at.isoformat(), "received_at": received_at.isoformat()}
     return result
+
+
+def record_manifest(archive: Path, results: list[LoadResult]) -> None:
+    """Append the accepted loads to the archive's manifest, once they are in the database for good."""
+    lines = [json.dumps(r.manifest, ensure_ascii=False) + "\n" for r in results if r.manifest]
+    if lines:
+        with open(archive / MANIFEST, "a", encoding="utf-8") as f:
+            f.writelines(lines)
 
 
 def _record(con, parsed: Parsed, load_id: int, replaced, name: str, digest: str, archive_name: str,
@@ -192,12 +200,12 @@ def _load_path(con: duckdb.DuckDBPyConnection, path: Path, archive: Path, receiv
 
 
 def load_paths(db_file: Path, paths: list[Path], received_at: datetime | None = None) -> list[LoadResult]:
-    con = db.connect(db_file)
-    try:
-        archive = config.archive_dir(db_file)
-        return [_load_path(con, Path(p), archive, received_at) for p in paths]
-    finally:
-        con.close()
+    """Load files one after another (each all-or-nothing); the batch becomes visible to readers at once."""
+    archive = config.archive_dir(db_file)
+    with db.writing(db_file) as w:
+        results = [_load_path(w.con, Path(p), archive, received_at) for p in paths]
+        w.after_swap.append(lambda: record_manifest(archive, results))
+    return results
 
 
 def rebuild(db_file: Path) -> list[LoadResult]:
@@ -206,16 +214,7 @@ def rebuild(db_file: Path) -> list[LoadResult]:
     entries = []
     if (archive / MANIFEST).exists():
         entries = [json.loads(line) for line in (archive / MANIFEST).read_text(encoding="utf-8").splitlines() if line.strip()]
-    tmp = db_file.with_name(db_file.name + ".rebuild")
-    tmp.unlink(missing_ok=True)
-    con = db.connect(tmp)
-    try:
-        results = [load_bytes(con, e["file_name"], (archive / e["archive_name"]).read_bytes(), archive, archived_as=e["archive_name"],
-                              received_at=datetime.fromisoformat(e["received_at"]), loaded_at=datetime.fromisoformat(e["loaded_at"]))
-                   for e in entries]
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    os.replace(tmp, db_file)
-    Path(str(db_file) + ".wal").unlink(missing_ok=True)
-    return results
+    with db.writing(db_file, fresh=True) as w:
+        return [load_bytes(w.con, e["file_name"], (archive / e["archive_name"]).read_bytes(), archive, archived_as=e["archive_name"],
+                           received_at=datetime.fromisoformat(e["received_at"]), loaded_at=datetime.fromisoformat(e["loaded_at"]))
+                for e in entries]

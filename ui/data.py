@@ -21,9 +21,9 @@ def database() -> Path:
 
 
 def version(path: Path) -> tuple[float, int]:
-    """Changes whenever a load commits (file replaced or written), so cached figures never outlive the data."""
+    """Changes whenever a load swaps in a new database file, so cached figures never outlive the data."""
     stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _connect(path: str):
