@@ -31,8 +31,9 @@ create table if not exists load_history (
     load_id integer primary key, file_name varchar not null, file_hash varchar not null,
     archive_name varchar not null, unit_code varchar not null, period_key varchar not null,
     loaded_at timestamp not null, received_at timestamp not null, rows_json varchar not null,
-    warnings_json varchar not null, replaced_load_id integer
+    warnings_json varchar not null, replaced_load_id integer, loaded_by varchar
 );
+alter table load_history add column if not exists loaded_by varchar;
 create table if not exists meta (key varchar primary key, value bigint not null);
 insert into meta select 'data_version', 0 where not exists (select 1 from meta where key = 'data_version');
 """

@@ -5,6 +5,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -130,7 +133,7 @@ def _archive(archive: Path, name: str, data: bytes, digest: str) -> str:
 
 def load_bytes(con: duckdb.DuckDBPyConnection, name: str, data: bytes, archive: Path, *,
                received_at: datetime | None = None, loaded_at: datetime | None = None,
-               units: reference.Units | None = None, archived_as: str | None = None) -> LoadResult:
+               units: reference.Units | None = None, archived_as: str | None = None, loaded_by: str | None = None) -> LoadResult:
     """Validate and load one workbook; `archived_as` names its archive copy when replaying the archive (rebuild)."""
     digest = hashlib.sha256(data).hexdigest()
     current = con.execute("select r.unit_code, r.period_key from load_history h join reports r using (load_id) where h.file_hash = ?", [digest]).fetchone()
@@ -155,7 +158,7 @@ def load_bytes(con: duckdb.DuckDBPyConnection, name: str, data: bytes, archive: 
         replaced = con.execute("select load_id, first_received_at from reports where unit_code = ? and period_key = ?", [parsed.unit_code, parsed.period.key]).fetchone()
         result.rows, notes = _apply(con, parsed, load_id)
         result.problems += notes
-        _record(con, parsed, load_id, replaced, name, digest, archive_name, loaded_at, received_at, result)
+        _record(con, parsed, load_id, replaced, name, digest, archive_name, loaded_at, received_at, result, loaded_by)
         con.execute("update meta set value = value + 1 where key = 'data_version'")
         con.commit()
     except Exception:
@@ -164,7 +167,7 @@ def load_bytes(con: duckdb.DuckDBPyConnection, name: str, data: bytes, archive: 
     result.status, result.load_id = "loaded", load_id
     result.replaced_load_id = replaced[0] if replaced else None
     if not archived_as:
-        result.manifest = {"archive_name": archive_name, "file_name": name, "file_hash": digest,
+        result.manifest = {"archive_name": archive_name, "file_name": name, "file_hash": digest, "loaded_by": loaded_by,
                            "loaded_at": loaded_at.isoformat(), "received_at": received_at.isoformat()}
     return result
 
@@ -178,7 +181,7 @@ def record_manifest(archive: Path, results: list[LoadResult]) -> None:
 
 
 def _record(con, parsed: Parsed, load_id: int, replaced, name: str, digest: str, archive_name: str,
-            loaded_at: datetime, received_at: datetime, result: LoadResult) -> None:
+            loaded_at: datetime, received_at: datetime, result: LoadResult, loaded_by: str | None) -> None:
     p, info = parsed.period, parsed.info
     first = min(replaced[1], received_at) if replaced else received_at
     con.execute("delete from reports where unit_code = ? and period_key = ?", [parsed.unit_code, p.key])
@@ -186,24 +189,26 @@ def _record(con, parsed: Parsed, load_id: int, replaced, name: str, digest: str,
                 [parsed.unit_code, p.key, p.kind, p.start, p.end, info.get("unit_name"), info.get("prepared_by"),
                  info.get("prepared_date"), info.get("approved_by"), load_id, first, received_at])
     warnings = [{"where": w.where, "message": w.message} for w in result.warnings]
-    con.execute("insert into load_history values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    con.execute("insert into load_history (load_id, file_name, file_hash, archive_name, unit_code, period_key, loaded_at, received_at, "
+                "rows_json, warnings_json, replaced_load_id, loaded_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [load_id, name, digest, archive_name, parsed.unit_code, p.key, loaded_at, received_at,
-                 json.dumps(result.rows, ensure_ascii=False), json.dumps(warnings, ensure_ascii=False), replaced[0] if replaced else None])
+                 json.dumps(result.rows, ensure_ascii=False), json.dumps(warnings, ensure_ascii=False), replaced[0] if replaced else None,
+                 loaded_by])
 
 
-def _load_path(con: duckdb.DuckDBPyConnection, path: Path, archive: Path, received_at: datetime | None) -> LoadResult:
+def _load_path(con: duckdb.DuckDBPyConnection, path: Path, archive: Path, received_at: datetime | None, loaded_by: str | None) -> LoadResult:
     try:
         data = path.read_bytes()
     except OSError:
         return LoadResult(path.name, "rejected", problems=[Problem(path.name, "", "", f"{path}: không tìm thấy hoặc không mở được tệp.")])
-    return load_bytes(con, path.name, data, archive, received_at=received_at)
+    return load_bytes(con, path.name, data, archive, received_at=received_at, loaded_by=loaded_by)
 
 
-def load_paths(db_file: Path, paths: list[Path], received_at: datetime | None = None) -> list[LoadResult]:
+def load_paths(db_file: Path, paths: list[Path], received_at: datetime | None = None, loaded_by: str | None = None) -> list[LoadResult]:
     """Load files one after another (each all-or-nothing); the batch becomes visible to readers at once."""
     archive = config.archive_dir(db_file)
     with db.writing(db_file) as w:
-        results = [_load_path(w.con, Path(p), archive, received_at) for p in paths]
+        results = [_load_path(w.con, Path(p), archive, received_at, loaded_by) for p in paths]
         w.after_swap.append(lambda: record_manifest(archive, results))
     return results
 
@@ -216,5 +221,32 @@ def rebuild(db_file: Path) -> list[LoadResult]:
         entries = [json.loads(line) for line in (archive / MANIFEST).read_text(encoding="utf-8").splitlines() if line.strip()]
     with db.writing(db_file, fresh=True) as w:
         return [load_bytes(w.con, e["file_name"], (archive / e["archive_name"]).read_bytes(), archive, archived_as=e["archive_name"],
-                           received_at=datetime.fromisoformat(e["received_at"]), loaded_at=datetime.fromisoformat(e["loaded_at"]))
+                           received_at=datetime.fromisoformat(e["received_at"]), loaded_at=datetime.fromisoformat(e["loaded_at"]),
+                           loaded_by=e.get("loaded_by"))
                 for e in entries]
+
+
+def load_upload(db_file: Path, name: str, data: bytes, loaded_by: str | None = None) -> LoadResult:
+    """Load one uploaded file (the dashboard's «Nhập số liệu» page) the same way as the CLI."""
+    archive = config.archive_dir(db_file)
+    with db.writing(db_file) as w:
+        result = load_bytes(w.con, name, data, archive, loaded_by=loaded_by)
+        w.after_swap.append(lambda: record_manifest(archive, [result]))
+    return result
+
+
+def dry_run(db_file: Path, name: str, data: bytes,
+            figures: Callable[[duckdb.DuckDBPyConnection, LoadResult], dict]) -> tuple[LoadResult, dict | None]:
+    """What loading would do, on a scratch copy (the database and its archive are untouched): the result, and
+    figures(con, result) after the load, to show a replacement before it is confirmed."""
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / "scratch.duckdb"
+        if Path(db_file).exists():
+            shutil.copyfile(db_file, scratch)
+        con = db.connect(scratch)
+        try:
+            result = load_bytes(con, name, data, Path(folder) / "archive")
+            after = figures(con, result) if result.status == "loaded" else None
+        finally:
+            con.close()
+    return result, after
