@@ -22,6 +22,8 @@ PAGES = [
     st.Page("pages/ky_luat.py", title="Kỷ luật, kiểm tra công vụ", icon=":material/gavel:", url_path="ky-luat"),
     st.Page("pages/tuyen_truyen.py", title="Tuyên truyền, giám sát, kế hoạch", icon=":material/campaign:", url_path="tuyen-truyen"),
     st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/database:", url_path="du-lieu"),
+    st.Page("pages/nhap_so_lieu.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
+    st.Page("pages/lich_su_nhap.py", title="Lịch sử nhập", icon=":material/history:", url_path="lich-su-nhap"),
 ]
 st.session_state["_router"] = True
 page = st.navigation(PAGES)

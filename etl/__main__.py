@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from datetime import datetime
@@ -34,7 +35,7 @@ def _load(args) -> int:
     from etl.load import load_paths
     from etl.report import describe, summary
     received = datetime.fromisoformat(args.received_at) if args.received_at else None
-    results = load_paths(config.db_path(args.db), [Path(f) for f in args.files], received_at=received)
+    results = load_paths(config.db_path(args.db), [Path(f) for f in args.files], received_at=received, loaded_by=args.by or getpass.getuser())
     for r in results:
         print(describe(r))
     print(summary(results))
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("files", nargs="+")
     ld.add_argument("--db")
     ld.add_argument("--received-at", help="thời điểm nhận tệp (ISO), mặc định là lúc nhập")
+    ld.add_argument("--by", help="người nhập (ghi vào lịch sử nhập), mặc định là tài khoản máy")
     ld.set_defaults(fn=_load)
     rb = sub.add_parser("rebuild", help="dựng lại cơ sở dữ liệu từ kho lưu trữ")
     rb.add_argument("--db")

@@ -103,3 +103,13 @@ class View:
     def detail(self, name: str, *args):
         path, ver, code, start, end, roll = self._args()
         return detail(path, ver, name, code, start, end, roll, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def history(path: str, data_version: tuple, code: str, roll_forward: bool = False) -> list[dict]:
+    from etl.history import history as load_history
+    con = _connect(path)
+    try:
+        return load_history(con, indicators.scope(code, date(1900, 1, 1), date(2100, 12, 31), roll_forward))
+    finally:
+        con.close()
