@@ -1,7 +1,7 @@
 """Breakdowns, lists and the "Cần chú ý" items behind the pages, on the same scope and definitions as `indicators`."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
@@ -154,7 +154,59 @@ def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> li
             who = units[code].name if len(units) > 1 else "Xã"
             items.append({"kind": "dialogue", "text": f"{who} chưa tổ chức hội nghị đối thoại với Nhân dân trong năm {s.end.year} (quy định ít nhất 1 lần/năm)."})
     for r in reporting_grid(con, s, on_time_days):
+        if r["status"] == "missing" and periods.parse(r["period_key"]).end + timedelta(days=on_time_days) >= date.today():
+            continue  # not due yet
         if r["status"] != "on_time":
             what = "chưa nộp" if r["status"] == "missing" else "nộp muộn"
-            items.append({"kind": "reporting", "text": f"{units[r['unit_code']].name}: báo cáo {periods.parse(r['period_key']).label.lower()} {what}."})
+            items.append({"kind": "reporting", "text": f"{units[r['unit_code']].name}: báo cáo {periods.parse(r['period_key']).phrase} {what}."})
     return items
+
+
+def tthc_resolution_by_period(con: duckdb.DuckDBPyConnection, s: Scope, bounds: tuple[tuple[date, date], ...]) -> list[dict]:
+    """Resolved early / on time / late per sub-range (the points of a trend), same row rule as `indicators.tthc`; None where no rows."""
+    cur = con.execute("""
+        with points as (
+            select unnest(range(len(?))) as i, unnest(?) as start_date, unnest(?) as end_date
+        ), final as (
+            select i, sum(t.resolved_early) as resolved_early, sum(t.resolved_on_time) as resolved_on_time,
+                   sum(t.resolved_late) as resolved_late, count(t.unit_code) as n
+            from points left join tthc t
+              on list_contains(?, t.unit_code) and t.period_start >= points.start_date and t.period_end <= points.end_date
+            group by i
+        )
+        select * from final order by i""", [[a for a, _ in bounds], [a for a, _ in bounds], [b for _, b in bounds], s.codes])
+    out = []
+    for _, early, on_time, late, n in cur.fetchall():
+        out.append({"resolved_early": early or 0, "resolved_on_time": on_time or 0, "resolved_late": late or 0} if n else None)
+    return out
+
+
+def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """Each week (or month, per the rule in force) of the chairman's periodic reception: days held against the rule."""
+    return indicators.chair_weeks(con, s, indicators.covered_days(con, s))
+
+
+PLAN_STAGES = {"Hoàn thành": "done", "Đang thực hiện": "in_progress", "Chưa triển khai": "not_started"}
+
+
+def plan_progress(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """Per task code over the units' latest «Kế hoạch» in the range: how many units have it done, in progress, not started."""
+    out: dict[str, dict] = {}
+    for r in plan_tasks(con, s):
+        row = out.setdefault(r["task_code"], {"task_code": r["task_code"], "content": r["content"], "units": 0,
+                                               "done": 0, "in_progress": 0, "not_started": 0})
+        row["units"] += 1
+        row[PLAN_STAGES[r["progress"]]] += 1
+    return list(out.values())
+
+
+def reporting_summary(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> list[dict]:
+    """Per month of the range, the unit names on time / late / missing, and not yet due (missing before its deadline)."""
+    names = {u.code: u.name for u in s.units}
+    out = {m.key: {"period_key": m.key, "on_time": [], "late": [], "missing": [], "not_due": [],
+                   "due": (date.today() - m.end).days > on_time_days} for m in periods.months(s.start, s.end)}
+    for r in reporting_grid(con, s, on_time_days):
+        row = out[r["period_key"]]
+        status = "not_due" if r["status"] == "missing" and not row["due"] else r["status"]
+        row[status].append(names[r["unit_code"]])
+    return list(out.values())

@@ -35,6 +35,11 @@ class Period:
             return f"9 tháng năm {y}"
         return f"Năm {y}"
 
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence: «tháng 3/2024», «quý I/2024» (Roman numerals stay upper case)."""
+        return self.label[0].lower() + self.label[1:]
+
     def contains(self, other: "Period") -> bool:
         return self.start <= other.start and other.end <= self.end
 

@@ -25,8 +25,8 @@ def target_for(indicator: str, unit_code: str, on: date, figures: dict | None = 
     if not rows:
         return None
     row = sorted(rows, key=lambda r: r["unit_code"] == "*")[0]
-    if row.fields.get("applies") == "year_end" and (on.month, on.day) != (12, 31):
-        return None  # e.g. plan.done_rate: 100 % is due at the end of the year, not every month
+    if row.fields.get("applies") == "year_end" and ((on.month, on.day) != (12, 31) or on > date.today()):
+        return None  # e.g. plan.done_rate: 100 % is due at the end of the year, not every month nor before it is over
     text = row["value"]
     if text.startswith("="):
         ref = (figures or {}).get(text[1:])

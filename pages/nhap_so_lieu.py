@@ -19,7 +19,7 @@ with st.expander("Tải tệp mẫu để điền", icon=":material/download:", 
     communes = [u for u in units if u.level == "xa"]
     default = view.sel.code if view and view.sel.unit.level == "xa" else None
     c1, c2 = st.columns(2)
-    code = c1.selectbox("Đơn vị", [None] + [u.code for u in communes], index=([None] + [u.code for u in communes]).index(default),
+    code = c1.selectbox("Đơn vị", key="mau_don_vi", options=[None] + [u.code for u in communes], index=([None] + [u.code for u in communes]).index(default),
                         format_func=lambda c: "Để trống (tự điền)" if c is None else units.get(c).name + upload.validity(units.get(c)))
     key = c2.text_input("Kỳ (ví dụ 2026-10, 2026Q3, 2026H2, 2026)", value=view.sel.key if view and ":" not in view.sel.key else "")
     period, problem = upload.period_or_error(key, code, units)

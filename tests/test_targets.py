@@ -26,13 +26,16 @@ def test_status(indicator, value, expected):
     assert targets.status(value, t) == expected
 
 
-def test_dialogue_target_refers_to_required_sessions():
-    figures = {"dialogue.sessions": 0, "dialogue.required": 1}
-    result = targets.evaluate(figures, "X04", date(2026, 10, 31))
-    assert result["dialogue.sessions"]["target"] == 1
+def test_dialogue_target_refers_to_required_sessions_and_is_judged_at_year_end():
+    figures = {"dialogue.sessions": 0, "dialogue.required": 2}  # e.g. two communes, or two years
+    result = targets.evaluate(figures, "X04", date(2025, 12, 31))
+    assert result["dialogue.sessions"]["target"] == 2
     assert result["dialogue.sessions"]["status"] == "not_met"
-    figures["dialogue.sessions"] = 1
-    assert targets.evaluate(figures, "X04", date(2026, 10, 31))["dialogue.sessions"]["status"] == "met"
+    figures["dialogue.sessions"] = 2
+    assert targets.evaluate(figures, "X04", date(2025, 12, 31))["dialogue.sessions"]["status"] == "met"
+    # once a year: a month or a year not yet over is not judged (the "Cần chú ý" list says what is missing)
+    assert "dialogue.sessions" not in targets.evaluate(figures, "X04", date(2025, 10, 31))
+    assert targets.target_for("plan.done_rate", "X04", date(2999, 12, 31)) is None
 
 
 def test_unit_specific_target_wins(tmp_path, monkeypatch):

@@ -28,7 +28,9 @@ def card(ind: str, title: str, figures: dict, previous: dict | None, compare_lab
     status = targets.status(value, target)
     with st.container(border=True):
         change = delta(ind, value, previous.get(ind)) if previous else None
-        st.metric(title, value_text(ind, value), delta=change, delta_color="inverse" if lower_is_better else "normal",
+        same = previous is not None and value is not None and value == previous.get(ind)
+        st.metric(title, value_text(ind, value), delta="Không đổi" if same else change,
+                  delta_color="off" if same else ("inverse" if lower_is_better else "normal"), delta_arrow="off" if same else "auto",
                   delta_description=f"so với {compare_label}" if change else None)
         target_text = f"Chỉ tiêu: {value_text(ind, target.value)}" if target else ""
         st.markdown(BADGES[status] if target else f":gray-badge[{note or 'Không có chỉ tiêu'}]")

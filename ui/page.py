@@ -32,7 +32,7 @@ def header(title: str) -> data.View:
     if sel.roll_forward:
         st.caption("Đã gộp số liệu các xã cũ sáp nhập vào xã này (trước 01/7/2025).")
     if not view.figures()["reporting.received"] and not has_any_report(view):
-        st.warning(f"Chưa có báo cáo nào của {sel.unit.name} cho {sel.label.lower()}. " + LOAD_HINT)
+        st.warning(f"Chưa có báo cáo nào của {sel.unit.name} cho {sel.label[0].lower() + sel.label[1:]}. " + LOAD_HINT)
         st.stop()
     return view
 
