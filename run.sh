@@ -24,7 +24,7 @@ case "${1:-}" in
     setup requirements.txt
     export CH33_DB="${CH33_DB:-data/demo.duckdb}"
     [ "$CH33_DB" != "data/demo.duckdb" ] || python -m etl demo --if-missing
-    exec python -m streamlit run dashboard.py --server.port "${PORT:-8501}"
+    exec python -m ui.serve --server.port "${PORT:-8501}"
     ;;
   test)
     setup requirements-dev.txt
