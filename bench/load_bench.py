@@ -50,7 +50,7 @@ def main() -> None:
 
 def typical(con, units, folder: Path) -> None:
     """One commune-month workbook with ≈300 register rows, loaded into the demo database."""
-    from datetime import date, timedelta
+    from datetime import timedelta
     from etl.template import write_workbook
     p = periods.parse("2026-11")
     days = [p.start + timedelta(days=i % 30) for i in range(300)]

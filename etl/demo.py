@@ -18,7 +18,7 @@ from typing import Callable
 from etl import config, db, reference
 from etl.load import load_bytes, record_manifest
 from etl.periods import Period, iso_weeks, parse
-from etl.specs import BEHAVIOURS, PETITION_FIELDS, PLAN_TASKS, SHEETS_BY_NAME
+from etl.specs import BEHAVIOURS, PETITION_FIELDS, PLAN_TASKS
 from etl.template import write_workbook
 
 SEED = 33

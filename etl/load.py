@@ -18,7 +18,7 @@ import pyarrow as pa
 from etl import config, db, reference
 from etl.periods import Period, parse
 from etl.read import ReadError, read_bytes
-from etl.specs import SHEETS, SHEETS_BY_NAME, Sheet
+from etl.specs import SHEETS, Sheet
 from etl.validate import Parsed, Problem, validate
 
 ARROW_TYPES = {"varchar": pa.string(), "integer": pa.int32(), "date": pa.date32(), "boolean": pa.bool_(), "double": pa.float64()}

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from etl import periods, reference
-from etl.cells import blank_value, is_blank, parse_cell, shown
+from etl.cells import blank_value, is_blank, parse_cell
 from etl.periods import Period, PeriodError
 from etl.read import RawWorkbook
-from etl.specs import INFO_FIELDS, INFO_SHEET, PERIOD_KINDS, SHEETS, Column, Sheet, sheet_by_norm
+from etl.specs import INFO_FIELDS, INFO_SHEET, PERIOD_KINDS, Column, Sheet, sheet_by_norm
 from etl.text import norm
 
 OWN_SHEETS = {norm("Hướng dẫn"), norm("Danh mục")}

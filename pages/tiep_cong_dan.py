@@ -138,12 +138,7 @@ with c1:
 with c2:
     cards.card("dialogue.issues_raised", "Ý kiến, kiến nghị của Nhân dân", *args, note="Không đặt chỉ tiêu")
 with c3:
-    if f["dialogue.answer_rate"] is None:  # the card's «Không phát sinh» is cut off at this width
-        with st.container(border=True):
-            st.metric("Ý kiến đã được trả lời, giải quyết", "–")
-            st.markdown(f":gray-badge[{fmt.NO_DENOMINATOR}: chưa có ý kiến nào]")
-    else:
-        cards.card("dialogue.answer_rate", "Ý kiến đã được trả lời, giải quyết", *args, note="Không đặt chỉ tiêu")
+    cards.card("dialogue.answer_rate", "Ý kiến đã được trả lời, giải quyết", *args, note="Không đặt chỉ tiêu")
 st.caption(f"Quy định: ít nhất {fmt.num(f['dialogue.required'])} hội nghị (mỗi xã 1 lần mỗi năm có báo cáo). Quy định tính theo cả năm: "
            "khi xem một tháng hay một quý, xã vẫn có thể tổ chức trong thời gian còn lại của năm.")
 talks = view.detail("dialogues")

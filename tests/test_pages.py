@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -100,3 +99,66 @@ def cli(code: str, key: str) -> dict:
     args = [sys.executable, "-m", "etl", "indicators", "--db", os.environ["CH33_DB"], "--unit", code, "--period", first]
     out = subprocess.run(args + (["--period-end", last] if last else []), cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["indicators"]
+
+
+METRICS = {  # page -> metric label -> indicator id (every figure a test reads off the page)
+    "pages/tong_quan.py": {"Cải cách hành chính: hồ sơ giải quyết đúng hạn": "tthc.on_time_rate", "Hồ sơ nộp trực tuyến": "tthc.online_rate",
+                           "Đơn thư: tỷ lệ giải quyết": "petitions.resolution_rate", "Đơn thư quá hạn chưa giải quyết": "petitions.overdue_open",
+                           "Tuần Chủ tịch tiếp công dân đúng quy định": "reception.chair_compliance",
+                           "Hội nghị đối thoại với Nhân dân": "dialogue.sessions", "Quyết định kỷ luật cán bộ, công chức": "discipline.decisions",
+                           "Nhiệm vụ kế hoạch đã hoàn thành": "plan.done_rate"},
+    "pages/cai_cach_hanh_chinh.py": {"Hồ sơ tiếp nhận mới": "tthc.received_new", "Hồ sơ đã giải quyết": "tthc.resolved",
+                                     "Giải quyết đúng hạn": "tthc.on_time_rate", "Hồ sơ nộp trực tuyến": "tthc.online_rate",
+                                     "Kỳ trước chuyển qua": "tthc.carried_over", "Tồn cuối kỳ": "tthc.pending_end",
+                                     "Trong đó đã quá hạn": "tthc.pending_overdue_end"},
+    "pages/don_thu.py": {"Tỷ lệ giải quyết đơn": "petitions.resolution_rate", "Giải quyết đúng hạn": "petitions.on_time_rate",
+                         "Đơn tồn đã quá hạn": "petitions.overdue_open", "Vụ việc đông người": "petitions.crowd_cases"},
+    "pages/tiep_cong_dan.py": {"Tuần đạt quy định": "reception.chair_compliance", "Ngày Chủ tịch tiếp công dân định kỳ": "reception.chair_days",
+                               "Tổng số ngày tiếp công dân": "reception.days", "Số người được tiếp": "reception.citizens",
+                               "Số vụ việc": "reception.cases", "Số đoàn đông người": "reception.crowd_groups",
+                               "Hội nghị đối thoại đã tổ chức": "dialogue.sessions", "Ý kiến, kiến nghị của Nhân dân": "dialogue.issues_raised",
+                               "Ý kiến đã được trả lời, giải quyết": "dialogue.answer_rate"},
+    "pages/ky_luat.py": {"Số đợt kiểm tra công vụ": "inspection.count", "Lượt cán bộ, công chức được kiểm tra": "inspection.officials_checked",
+                         "Số vi phạm phát hiện": "inspection.violations", "Quyết định kỷ luật": "discipline.decisions",
+                         "Trong đó: sách nhiễu, gây phiền hà; cửa quyền, hách dịch": "discipline.harassment"},
+    "pages/tuyen_truyen.py": {"Hoạt động tuyên truyền, phổ biến": "outreach.events", "Lượt người tham dự": "outreach.participants",
+                              "Hoạt động giám sát, phản biện": "supervision.events", "Kiến nghị của MTTQ, đoàn thể": "supervision.recommendations",
+                              "Kiến nghị được chính quyền tiếp thu": "supervision.acceptance_rate", "Nhiệm vụ kế hoạch đã hoàn thành": "plan.done_rate"},
+    "pages/du_lieu.py": {"Tỷ lệ nộp đủ": "reporting.completeness", "Tỷ lệ nộp đúng hạn": "reporting.timeliness"},
+}
+TEST_CASES_CLI = [("NX03", "2024-03"), ("X04", "2025H2"), ("NX", "2024")]  # a commune-month, a commune-year (X04 exists from 07/2025), a group-year
+
+
+@pytest.mark.parametrize("code, key", TEST_CASES_CLI)
+@pytest.mark.parametrize("page", list(METRICS))
+def test_page_figures_equal_the_indicator_cli(demo_db, page, code, key):
+    from etl import targets
+    from ui import fmt
+    expected = cli(code, key)
+    at = open_view(page, code, key)
+    shown = {m.label: m.value for m in at.metric}
+    checked = 0
+    for label, ind in METRICS[page].items():
+        if label not in shown:
+            continue  # a section the page leaves out when it has nothing to show
+        text = fmt.pct(expected[ind]) if targets.is_rate(ind) else fmt.num(expected[ind])
+        assert shown[label] == text, (label, ind)
+        checked += 1
+    assert checked >= max(1, len(METRICS[page]) // 2)
+
+
+TEST_CASES_INTERACTION = [  # page, widget key, new value
+    ("pages/tong_quan.py", "don_vi", "X01"), ("pages/cai_cach_hanh_chinh.py", "nam", 2025), ("pages/don_thu.py", "don_vi", "X01"),
+    ("pages/tiep_cong_dan.py", "loai_ky", "thang"), ("pages/ky_luat.py", "don_vi", "38"), ("pages/tuyen_truyen.py", "nam", 2025),
+    ("pages/du_lieu.py", "don_vi", "38"), ("pages/lich_su_nhap.py", "don_vi", "NX03"),
+]
+
+
+@pytest.mark.parametrize("page, key, value", TEST_CASES_INTERACTION)
+def test_changing_a_filter_changes_a_figure(demo_db, page, key, value):
+    at = open_view(page, "X04", "2026")
+    before = [(m.label, m.value) for m in at.metric]
+    at.selectbox(key=key).set_value(value).run()
+    assert not at.exception
+    after = [(m.label, m.value) for m in at.metric]
+    assert before and after and before != after

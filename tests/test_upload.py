@@ -3,7 +3,6 @@ highlighted copy and changes nothing, a replacement is previewed and only commit
 from __future__ import annotations
 
 import io
-import os
 
 import openpyxl
 import pytest
