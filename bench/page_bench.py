@@ -30,6 +30,7 @@ def run(page: str, code: str, key: str) -> tuple[float, float]:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params.update({"don_vi": code, "ky": key})
     at.run()
+    st.cache_data.clear()  # cold: nothing of this selection computed yet
     t0 = time.perf_counter()
     at.switch_page(page).run()
     cold = time.perf_counter() - t0
@@ -44,6 +45,8 @@ def run(page: str, code: str, key: str) -> tuple[float, float]:
 
 
 def main() -> None:
+    import logging
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(ROOT / "data" / "demo.duckdb"))
     args = ap.parse_args()
