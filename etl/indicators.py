@@ -37,6 +37,9 @@ class Scope:
 def scope(code: str, start: date, end: date, roll_forward: bool = False, units: reference.Units | None = None) -> Scope:
     units = units or reference.units()
     members = units.communes(code)
+    group = units.get(code)
+    if group.level != "xa" and group.valid_to and end > group.valid_to:  # a former district maps to the communes it became
+        members = members + [u for u in units.successors(members) if u not in members]
     if roll_forward:
         members = members + [p for m in list(members) for p in units.predecessors(m.code) if p.level == "xa"]
     return Scope(code, tuple(dict.fromkeys(members)), start, end)

@@ -46,8 +46,9 @@ def _rows(name: str, folder: Path) -> list[dict[str, str]]:
 class Units:
     """The unit list with levels, parents, validity dates and successors (the 2025 merger)."""
 
-    def __init__(self, units: list[Unit]):
+    def __init__(self, units: list[Unit], groups: dict[str, list[str]] | None = None):
         self.by_code = {u.code: u for u in units}
+        self.members = groups or {}  # user-defined group code -> member codes (communes, districts, other groups)
 
     def get(self, code: str) -> Unit | None:
         return self.by_code.get(str(code).strip())
@@ -64,9 +65,21 @@ class Units:
         if unit.level == "xa":
             return [unit]
         out = []
-        for child in self.children(code):
-            out.extend(self.communes(child.code))
+        for child in self.members.get(code) or [c.code for c in self.children(code)]:
+            out.extend(u for u in self.communes(child) if u not in out)
         return out
+
+    def successors(self, members: list[Unit]) -> list[Unit]:
+        """The units the given ones were merged into, following the chain (1/7/2025: old communes -> new ones)."""
+        out: list[Unit] = []
+        for u in members:
+            while u.successor and (u := self.by_code[u.successor]) not in out:
+                out.append(u)
+        return out
+
+    def groups(self) -> list[Unit]:
+        """The user-defined groups (level "nhom"), in file order."""
+        return [self.by_code[c] for c in self.members]
 
     def predecessors(self, code: str) -> list[Unit]:
         """Units merged into `code`, recursively (for rolling a new commune's history forward)."""
@@ -86,16 +99,32 @@ class Units:
 
 
 @lru_cache(maxsize=8)
-def _load_units(path: str, mtime: float) -> Units:
+def _load_units(path: str, mtime: float, groups_path: str, groups_mtime: float) -> Units:
     rows = _rows(Path(path).name, Path(path).parent)
-    return Units([Unit(r["code"], r["name"], r["level"], r["parent_code"] or None, _date(r["valid_from"]) or date(1900, 1, 1),
-                       _date(r["valid_to"]), r["successor_code"] or None, r["is_remote"] in ("1", "true", "True"))
-                  for r in rows])
+    units = [Unit(r["code"], r["name"], r["level"], r["parent_code"] or None, _date(r["valid_from"]) or date(1900, 1, 1),
+                  _date(r["valid_to"]), r["successor_code"] or None, r["is_remote"] in ("1", "true", "True")) for r in rows]
+    known = {u.code for u in units}
+    members: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for r in (_rows(Path(groups_path).name, Path(groups_path).parent) if groups_mtime else []):
+        code = r["group_code"]
+        if code in known:
+            raise ValueError(f"groups.csv: mã nhóm «{code}» trùng với mã một đơn vị trong units.csv.")
+        members.setdefault(code, []).append(r["unit_code"])
+        names[code] = r["group_name"]
+    for code, codes in members.items():
+        unknown = [c for c in codes if c not in known and c not in members]
+        if unknown:
+            raise ValueError(f"groups.csv: nhóm «{code}» có mã đơn vị không có trong danh mục: {', '.join(unknown)}.")
+    units += [Unit(code, names[code], "nhom", None, date(1900, 1, 1), None, None, False) for code in members]
+    return Units(units, members)
 
 
 def units(folder: Path | None = None) -> Units:
-    path = (folder or config.REFERENCE_DIR) / "units.csv"
-    return _load_units(str(path), path.stat().st_mtime)
+    """The unit list (units.csv) with the user-defined groups (groups.csv, optional) of the reference folder."""
+    folder = folder or config.REFERENCE_DIR
+    path, groups = folder / "units.csv", folder / "groups.csv"
+    return _load_units(str(path), path.stat().st_mtime, str(groups), groups.stat().st_mtime if groups.exists() else 0.0)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from etl.periods import ROMAN, Period
 
 KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "tuy_chon": "Tùy chọn"}
 COMPARE = {"ky_truoc": "Kỳ trước", "cung_ky": "Cùng kỳ năm trước", "khong": "Không so sánh"}
-LEVEL_ORDER = {"tinh": 0, "huyen": 2, "xa": 1}
+LEVEL_ORDER = {"tinh": 0, "huyen": 2, "xa": 1, "nhom": 3}
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ def comparison(kind: str, start: date, end: date, mode: str) -> tuple[date | Non
 
 
 def unit_label(unit: reference.Unit) -> str:
+    if unit.level == "nhom":
+        return f"Nhóm: {unit.name}"
     if unit.level == "tinh":
         return unit.name
     if unit.level == "huyen":
@@ -82,13 +84,14 @@ def unit_label(unit: reference.Unit) -> str:
 def unit_options(units: reference.Units) -> list[str]:
     """Province, its current communes, then each former district with its former communes."""
     out = []
-    for top in sorted((u for u in units if u.parent is None or units.get(u.parent) is None), key=lambda u: u.code):
+    for top in sorted((u for u in units if u.level != "nhom" and (u.parent is None or units.get(u.parent) is None)), key=lambda u: u.code):
         out.append(top.code)
         kids = sorted(units.children(top.code), key=lambda u: (LEVEL_ORDER[u.level], u.name))
         for kid in kids:
             out.append(kid.code)
             out.extend(c.code for c in sorted(units.children(kid.code), key=lambda u: u.name))
-    return out + [u.code for u in units if u.code not in out]
+    out += [u.code for u in units if u.code not in out and u.level != "nhom"]
+    return out + [g.code for g in units.groups()]
 
 
 def _init_from_query(years: list[int]) -> None:
