@@ -401,8 +401,9 @@ TEST_CASES_REPORTING = [
     ("NX", "2024Q1", {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1}),
     ("NX02", "2024-03", {"reporting.expected": 1, "reporting.received": 1, "reporting.on_time": 0, "reporting.timeliness": 0.0}),
     ("NX04", "2024-03", {"reporting.expected": 1, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.on_time": 0}),
-    # after the merger: the old district expects nobody; the province expects the six new communes
-    ("NX", "2025Q3", {"reporting.expected": 0, "reporting.received": 0, "reporting.completeness": None, "reporting.timeliness": None}),
+    # after the merger the old district maps to the six communes its communes became (issue 4), none of which
+    # covered the whole quarter here; the province expects the same six
+    ("NX", "2025Q3", {"reporting.expected": 6, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.timeliness": 0.0}),
     ("NX03", "2025-07", {"reporting.expected": 0, "reporting.completeness": None}),
     ("38", "2025-07", {"reporting.expected": 6, "reporting.received": 2, "reporting.completeness": 2 / 6,
                        "reporting.on_time": 1, "reporting.timeliness": 1 / 6}),
