@@ -47,12 +47,12 @@ def _day(rng: random.Random, p: Period) -> date:
     return p.start + timedelta(days=rng.randrange((p.end - p.start).days + 1))
 
 
-def tthc_rows(rng: random.Random, p: Period, s: float, state: UnitState) -> list[dict]:
+def tthc_rows(rng: random.Random, p: Period, s: float, state: UnitState, size: int = 1) -> list[dict]:
     rows = []
     for i, name in enumerate(TTHC_FIELDS):
         carried = sum(state.pending.get(name, (rng.randint(0, 4), 0)))
-        online = int(rng.randint(2, 14) * SEASON[p.start.month] * (0.6 + s) * (1 + 0.25 * (p.start.year - 2023)))
-        offline = int(rng.randint(6, 30) * SEASON[p.start.month] / (1 + 0.15 * (p.start.year - 2023))) // (1 + i // 3)
+        online = int(size * rng.randint(2, 14) * SEASON[p.start.month] * (0.6 + s) * (1 + 0.25 * (p.start.year - 2023)))
+        offline = int(size * rng.randint(6, 30) * SEASON[p.start.month] / (1 + 0.15 * (p.start.year - 2023))) // (1 + i // 3)
         total = carried + online + offline
         pend_in, pend_over = rng.randint(0, max(1, total // 8)), (rng.random() > s + 0.1) * rng.randint(0, 2)
         returned = rng.randint(0, 1) if total > 20 else 0
@@ -67,8 +67,9 @@ def tthc_rows(rng: random.Random, p: Period, s: float, state: UnitState) -> list
     return rows
 
 
-def petition_rows(rng: random.Random, unit: reference.Unit, p: Period, s: float, state: UnitState, closing: bool) -> list[dict]:
-    for _ in range(rng.randint(1, 6) + (p.start.month in (3, 4, 9))):
+def petition_rows(rng: random.Random, unit: reference.Unit, p: Period, s: float, state: UnitState, closing: bool,
+                  size: int = 1) -> list[dict]:
+    for _ in range(size * rng.randint(1, 6) + (p.start.month in (3, 4, 9))):
         state.seq += 1
         received = _day(rng, p)
         kind = rng.choices(["Khiếu nại", "Tố cáo", "Kiến nghị, phản ánh"], [3, 1, 8])[0]
@@ -165,12 +166,13 @@ def workbooks(units: reference.Units, out: Path, only: set[str] | None = None) -
         if unit.level != "xa" or (only and unit.code not in only):
             continue
         s, state = strength(unit), UnitState()
+        size = max(1, sum(u.level == "xa" for u in units.predecessors(unit.code)))  # a merged commune is as big as its parts
         month = max(unit.valid_from, FIRST)
         while month <= LAST and unit.valid_on(month):
             p = parse(f"{month.year}-{month.month:02d}")
             rng = random.Random(f"{SEED}-{unit.code}-{p.key}")
             closing = unit.valid_to is not None and p.end >= unit.valid_to
-            rows = {"TTHC": tthc_rows(rng, p, s, state), "Đơn thư": petition_rows(rng, unit, p, s, state, closing),
+            rows = {"TTHC": tthc_rows(rng, p, s, state, size), "Đơn thư": petition_rows(rng, unit, p, s, state, closing, size),
                     **register_rows(rng, unit, p, s), "Kế hoạch": plan_rows(p, s)}
             if p.key not in MISSING.get(unit.code, ()):
                 path = out / f"{unit.code}_{p.key}.xlsx"

@@ -45,13 +45,7 @@ rows = [{"period": p["period"], "online": p["tthc.received_online"],
 
 
 def show(fig) -> None:
-    """Months of one year read T1 … T12 (the year is in the header; hovers keep it), so 12 labels fit a half-width chart unturned."""
-    ps = [p["period"] for p in points]
-    if ps and all(p.kind == "month" for p in ps) and len({p.start.year for p in ps}) == 1:
-        fig.update_xaxes(tickvals=[fmt.short_label(p) for p in ps], ticktext=[f"T{p.start.month}" for p in ps], tickangle=0)
-    else:  # turned labels (several years): move the legend below them
-        fig.update_xaxes(tickangle=-45).update_layout(legend={"y": -0.45})
-    charts.show(fig)
+    charts.show_trend(fig, [p["period"] for p in points], view.merger())
 
 
 st.subheader("Tiếp nhận và giải quyết hồ sơ")

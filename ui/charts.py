@@ -64,3 +64,18 @@ def stacked(points: list[dict], parts: dict[str, tuple[str, str]], title: str) -
                     hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>")
     fig.update_layout(barmode="stack")
     return layout(fig, title)
+
+
+def show_trend(fig: go.Figure, periods: list, merger=None) -> None:
+    """Show a chart over periods: the months of one year read T1 … T12 (the year is in the header; hovers keep it) so
+    twelve labels fit a half-width chart unturned; a dotted marker stands at the 2025 merger when the range spans it."""
+    if periods and all(p.kind == "month" for p in periods) and len({p.start.year for p in periods}) == 1:
+        fig.update_xaxes(tickvals=[fmt.short_label(p) for p in periods], ticktext=[f"T{p.start.month}" for p in periods], tickangle=0)
+    else:  # turned labels (several years): move the legend below them
+        fig.update_xaxes(tickangle=-45).update_layout(legend={"y": -0.45})
+    at = next((fmt.short_label(p) for p in periods if merger and p.start <= merger <= p.end), None)
+    if at:
+        fig.add_shape(type="line", xref="x", x0=at, x1=at, yref="paper", y0=0, y1=1, line={"dash": "dot", "color": "#111827", "width": 2})
+        fig.add_annotation(x=at, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False, font={"size": 13},
+                           text=f"Sáp nhập {merger:%d/%m/%Y}")
+    show(fig)

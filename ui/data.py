@@ -44,7 +44,15 @@ def sub_periods(start: date, end: date) -> list[periods.Period]:
     months = periods.months(start, end)
     if len(months) <= 24:
         return months
-    return [periods.parse(f"{m.start.year}Q{(m.start.month - 1) // 3 + 1}") for m in months if m.start.month % 3 == 1]
+    out: list[periods.Period] = []
+    for m in months:  # whole quarters; the months of a quarter cut by the range stay months (no half-empty quarter)
+        q = periods.parse(f"{m.start.year}Q{(m.start.month - 1) // 3 + 1}")
+        if start <= q.start and q.end <= end:
+            if q not in out:
+                out.append(q)
+        else:
+            out.append(m)
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -99,6 +107,12 @@ class View:
 
     def series(self) -> list[dict]:
         return series(*self._args())
+
+    def merger(self) -> date | None:
+        """The day new communes replaced old ones inside the range (1/7/2025), when the selection spans it."""
+        s = indicators.scope(self.sel.code, self.sel.start, self.sel.end, self.sel.roll_forward)
+        days = {u.valid_from for u in s.units if s.start < u.valid_from <= s.end}
+        return min(days) if days else None
 
     def detail(self, name: str, *args):
         path, ver, code, start, end, roll = self._args()

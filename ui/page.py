@@ -1,8 +1,11 @@
 """What every page starts with: the current view (filters + database), a header, and the empty state."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
+from etl import reference
 from ui import data, filters
 
 LOAD_HINT = ("Văn phòng xã tải tệp mẫu bằng lệnh `python -m etl template mau.xlsx --unit MÃ --period KỲ`, điền số liệu, "
@@ -29,12 +32,27 @@ def header(title: str) -> data.View:
     sel = view.sel
     compare = f" · so sánh với {sel.compare_label}" if sel.compare_label else ""
     st.markdown(f"**{sel.unit.name}** — {sel.label}{compare}")
-    if sel.roll_forward:
-        st.caption("Đã gộp số liệu các xã cũ sáp nhập vào xã này (trước 01/7/2025).")
+    merger_note(sel)
     if not view.figures()["reporting.received"] and not has_any_report(view):
         st.warning(f"Chưa có báo cáo nào của {sel.unit.name} cho {sel.label[0].lower() + sel.label[1:]}. " + LOAD_HINT)
         st.stop()
     return view
+
+
+def merger_note(sel) -> None:
+    """Where a unit's history continues: an old commune names the commune it became; a new one offers its predecessors'."""
+    units = reference.units()
+    unit = sel.unit
+    if unit.successor and units.get(unit.successor):
+        after = units.get(unit.successor)
+        st.info(f"{unit.name} đã sáp nhập vào **{after.name}** từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}. "
+                f"Số liệu từ ngày đó xem ở {after.name} (chọn «Gộp số liệu các xã cũ» để xem liền mạch).", icon=":material/merge:")
+    before = [u for u in units.predecessors(unit.code) if u.level == "xa"]
+    if before and sel.roll_forward:
+        st.caption(f"Đã gộp số liệu của {', '.join(u.name + ' (cũ)' for u in before)} (trước {unit.valid_from:%d/%m/%Y}) vào {unit.name}.")
+    elif before and sel.start < unit.valid_from:
+        st.caption(f"{unit.name} được thành lập ngày {unit.valid_from:%d/%m/%Y} từ {', '.join(u.name + ' (cũ)' for u in before)}. "
+                   "Chọn «Gộp số liệu các xã cũ» ở thanh bên để xem cả số liệu trước đó.")
 
 
 def has_any_report(view: data.View) -> bool:
