@@ -15,19 +15,12 @@ args = (f, before, sel.compare_label, sel.code, sel.end)
 
 
 def verdict(ind: str) -> str:
-    """'đạt chỉ tiêu 95 %' / 'chưa đạt chỉ tiêu 50 %' for a chart title; empty without a target or a figure."""
-    target = targets.target_for(ind, sel.code, sel.end, f)
-    status = targets.status(f[ind], target)
-    return f" — {targets.STATUS_LABELS[status].lower()} chỉ tiêu {fmt.pct(target.value, 0)}" if status else ""
+    return cards.verdict(ind, f, sel.code, sel.end)
 
 
-for col, (ind, title, lower, note) in zip(st.columns(4), [
-        ("tthc.received_new", "Hồ sơ tiếp nhận mới", False, "Không đặt chỉ tiêu"),
-        ("tthc.resolved", "Hồ sơ đã giải quyết", False, "Không đặt chỉ tiêu"),
-        ("tthc.on_time_rate", "Giải quyết đúng hạn", False, ""),
-        ("tthc.online_rate", "Hồ sơ nộp trực tuyến", False, "")]):
-    with col:
-        cards.card(ind, title, *args, lower_is_better=lower, note=note)
+cards.row([("tthc.received_new", "Hồ sơ tiếp nhận mới", False, "Không đặt chỉ tiêu"),
+           ("tthc.resolved", "Hồ sơ đã giải quyết", False, "Không đặt chỉ tiêu"),
+           ("tthc.on_time_rate", "Giải quyết đúng hạn"), ("tthc.online_rate", "Hồ sơ nộp trực tuyến")], *args)
 st.caption(f"Trong đó {fmt.num(f['tthc.received_online'])} hồ sơ nộp trực tuyến, "
            f"{fmt.num(f['tthc.received_new'] - f['tthc.received_online'])} hồ sơ nộp trực tiếp hoặc qua bưu chính; "
            f"{fmt.num(f['tthc.resolved_late'])} hồ sơ giải quyết quá hạn.")
@@ -101,12 +94,9 @@ st.dataframe([{"Lĩnh vực": r["field"],
              | {c: st.column_config.TextColumn(alignment="right") for c in NUMBER_COLUMNS})
 
 st.subheader("Hồ sơ tồn")
-for col, (ind, title, lower, note) in zip(st.columns(3), [
-        ("tthc.carried_over", "Kỳ trước chuyển qua", True, "Số tồn đầu kỳ"),
-        ("tthc.pending_end", "Tồn cuối kỳ", True, "Càng ít càng tốt"),
-        ("tthc.pending_overdue_end", "Trong đó đã quá hạn", True, "Càng ít càng tốt")]):
-    with col:
-        cards.card(ind, title, *args, lower_is_better=lower, note=note)
+cards.row([("tthc.carried_over", "Kỳ trước chuyển qua", True, "Số tồn đầu kỳ"),
+           ("tthc.pending_end", "Tồn cuối kỳ", True, "Càng ít càng tốt"),
+           ("tthc.pending_overdue_end", "Trong đó đã quá hạn", True, "Càng ít càng tốt")], *args)
 if points:
     show(charts.trend(points, {"tthc.pending_end": "Tồn cuối kỳ", "tthc.pending_overdue_end": "Trong đó quá hạn"},
                       f"Cuối kỳ còn {fmt.num(f['tthc.pending_end'])} hồ sơ tồn, {fmt.num(f['tthc.pending_overdue_end'])} hồ sơ đã quá hạn",

@@ -15,13 +15,10 @@ args = (f, before, sel.compare_label, sel.code, sel.end)
 target = targets.target_for("petitions.resolution_rate", sel.code, sel.end, f)
 status = targets.status(f["petitions.resolution_rate"], target)
 
-for col, (ind, title, lower, note) in zip(st.columns(4), [
-        ("petitions.resolution_rate", "Tỷ lệ giải quyết đơn", False, ""),
-        ("petitions.on_time_rate", "Giải quyết đúng hạn", False, "Không đặt chỉ tiêu"),
-        ("petitions.overdue_open", "Đơn tồn đã quá hạn", True, "Càng ít càng tốt"),
-        ("petitions.crowd_cases", "Vụ việc đông người", True, "Không đặt chỉ tiêu")]):
-    with col:
-        cards.card(ind, title, *args, lower_is_better=lower, note=note)
+cards.row([("petitions.resolution_rate", "Tỷ lệ giải quyết đơn"),
+           ("petitions.on_time_rate", "Giải quyết đúng hạn", False, "Không đặt chỉ tiêu"),
+           ("petitions.overdue_open", "Đơn tồn đã quá hạn", True, "Càng ít càng tốt"),
+           ("petitions.crowd_cases", "Vụ việc đông người", True, "Không đặt chỉ tiêu")], *args)
 st.caption(f"Tiếp nhận {fmt.num(f['petitions.received'])} đơn trong kỳ (kể cả đơn không thuộc thẩm quyền); "
            f"{fmt.num(f['petitions.must_resolve'])} đơn thuộc thẩm quyền phải giải quyết (gồm đơn kỳ trước chuyển qua), "
            f"đã giải quyết {fmt.num(f['petitions.resolved'])} đơn.")
@@ -45,7 +42,7 @@ if points:
         fig.update_layout(barmode="group")
         show(fig)
     with right:
-        verdict = f" — {targets.STATUS_LABELS[status].lower()} chỉ tiêu {fmt.pct(target.value, 0)}" if status else ""
+        verdict = cards.verdict("petitions.resolution_rate", f, sel.code, sel.end)
         fig = charts.trend(points, {"petitions.resolution_rate": "Tỷ lệ giải quyết", "petitions.on_time_rate": "Tỷ lệ đúng hạn"},
                            f"Tỷ lệ giải quyết {fmt.pct(f['petitions.resolution_rate'])}{verdict}", target=target.value if target else None)
         first = [next((p[k] for p in points if p[k] is not None), 1) for k in ("petitions.resolution_rate", "petitions.on_time_rate")]

@@ -21,13 +21,9 @@ def count_bars(rows: list[dict], title: str, highlight: frozenset = frozenset())
 st.caption(":material/lock: Trang chỉ hiển thị số liệu tổng hợp: không có số quyết định, không có họ tên người bị kỷ luật.")
 
 st.subheader("Kiểm tra công vụ")
-c1, c2, c3 = st.columns(3)
-with c1:
-    cards.card("inspection.count", "Số đợt kiểm tra công vụ", *args, note="Không đặt chỉ tiêu")
-with c2:
-    cards.card("inspection.officials_checked", "Lượt cán bộ, công chức được kiểm tra", *args, note="Không đặt chỉ tiêu")
-with c3:
-    cards.card("inspection.violations", "Số vi phạm phát hiện", *args, lower_is_better=True, note="Không đặt chỉ tiêu")
+cards.row([("inspection.count", "Số đợt kiểm tra công vụ", False, "Không đặt chỉ tiêu"),
+           ("inspection.officials_checked", "Lượt cán bộ, công chức được kiểm tra", False, "Không đặt chỉ tiêu"),
+           ("inspection.violations", "Số vi phạm phát hiện", True, "Không đặt chỉ tiêu")], *args)
 points = view.series()
 if not f["inspection.count"]:
     st.info("Không có đợt kiểm tra công vụ nào trong kỳ (trang «Kiểm tra công vụ» của báo cáo để trống hoặc chưa nộp).",

@@ -109,13 +109,9 @@ else:
                "Tuần tính từ thứ Hai đến Chủ nhật, thuộc tháng chứa ngày thứ Năm của tuần.")
 
 st.subheader("Kết quả tiếp công dân")
-c1, c2, c3 = st.columns(3)
-with c1:
-    cards.card("reception.citizens", "Số người được tiếp", *args, note="Không đặt chỉ tiêu")
-with c2:
-    cards.card("reception.cases", "Số vụ việc", *args, note="Không đặt chỉ tiêu")
-with c3:
-    cards.card("reception.crowd_groups", "Số đoàn đông người", *args, lower_is_better=True, note="Càng ít càng tốt")
+cards.row([("reception.citizens", "Số người được tiếp", False, "Không đặt chỉ tiêu"),
+           ("reception.cases", "Số vụ việc", False, "Không đặt chỉ tiêu"),
+           ("reception.crowd_groups", "Số đoàn đông người", True, "Càng ít càng tốt")], *args)
 hosts = view.detail("breakdown", "reception.host")
 if hosts:
     left, right = st.columns(2)
@@ -132,13 +128,9 @@ else:
 
 st.subheader("Đối thoại trực tiếp với Nhân dân")
 st.markdown(":material/gavel: Luật Tổ chức chính quyền địa phương 2025, Điều 43: Chủ tịch UBND xã đối thoại với Nhân dân ít nhất 1 lần mỗi năm.")
-c1, c2, c3 = st.columns(3)
-with c1:
-    cards.card("dialogue.sessions", "Hội nghị đối thoại đã tổ chức", *args)
-with c2:
-    cards.card("dialogue.issues_raised", "Ý kiến, kiến nghị của Nhân dân", *args, note="Không đặt chỉ tiêu")
-with c3:
-    cards.card("dialogue.answer_rate", "Ý kiến đã được trả lời, giải quyết", *args, note="Không đặt chỉ tiêu")
+cards.row([("dialogue.sessions", "Hội nghị đối thoại đã tổ chức"),
+           ("dialogue.issues_raised", "Ý kiến, kiến nghị của Nhân dân", False, "Không đặt chỉ tiêu"),
+           ("dialogue.answer_rate", "Ý kiến đã được trả lời, giải quyết", False, "Không đặt chỉ tiêu")], *args)
 st.caption(f"Quy định: ít nhất {fmt.num(f['dialogue.required'])} hội nghị (mỗi xã 1 lần mỗi năm có báo cáo). Quy định tính theo cả năm: "
            "khi xem một tháng hay một quý, xã vẫn có thể tổ chức trong thời gian còn lại của năm.")
 talks = view.detail("dialogues")

@@ -36,3 +36,18 @@ def card(ind: str, title: str, figures: dict, previous: dict | None, compare_lab
         st.markdown(BADGES[status] if target else f":gray-badge[{note or 'Không có chỉ tiêu'}]")
         if target_text:
             st.caption(f"{target_text} · {target.source}")
+
+
+def row(specs: list[tuple], figures: dict, previous: dict | None, compare_label: str, unit_code: str, when) -> None:
+    """Cards side by side; each spec is (indicator, title) or (indicator, title, lower_is_better, note)."""
+    for col, spec in zip(st.columns(len(specs)), specs):
+        ind, title, lower, note = (*spec, False, "")[:4]
+        with col:
+            card(ind, title, figures, previous, compare_label, unit_code, when, lower_is_better=lower, note=note)
+
+
+def verdict(ind: str, figures: dict, unit_code: str, when) -> str:
+    """' — đạt chỉ tiêu 95 %' / ' — chưa đạt chỉ tiêu 50 %' for a chart title; empty without a target or a figure."""
+    target = targets.target_for(ind, unit_code, when, figures)
+    state = targets.status(figures.get(ind), target)
+    return f" — {targets.STATUS_LABELS[state].lower()} chỉ tiêu {fmt.pct(target.value, 0)}" if state else ""
