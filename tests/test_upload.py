@@ -105,3 +105,17 @@ def test_oversized_upload_is_refused(site, monkeypatch):
     monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
     at = upload([("lon.xlsx", b"PK\x03\x04" + b"\x00" * 2000)])
     assert any("quá lớn" in m.value and "lon.xlsx" in m.value for m in at.markdown)
+
+
+def test_history_shows_who_loaded_what_and_what_replaced_it(site, tmp_path):
+    new = book(tmp_path / "v2", "NX03", "2024-03", {"TTHC": [tthc_row("Hộ tịch", 2, 40, 20, 8, 50, 2, 2, 0)]})
+    at = upload([(new.name, new.read_bytes())], by="Nguyễn Văn Nhập")
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("xac_nhan_"))).click().run()
+    at.switch_page("pages/lich_su_nhap.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Bản số"]) == ["2", "1"]
+    assert list(table["Trạng thái"]) == ["Đang dùng", "Đã được thay bằng bản số 2"]
+    assert table.iloc[0]["Người nhập"] == "Nguyễn Văn Nhập" and table.iloc[0]["Thay thế bản"] == "1"
+    assert at.selectbox(key="ban_luu_tru").value == 2
+    assert any(b.label == "Tải tệp gốc đã lưu" for b in at.get("download_button"))
