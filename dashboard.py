@@ -18,6 +18,8 @@ if not path.exists() and path == config.DEMO_DB:
 
 PAGES = [
     st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("pages/so_sanh_don_vi.py", title="So sánh đơn vị", icon=":material/leaderboard:", url_path="so-sanh-don-vi"),
+    st.Page("pages/tinh_hinh_bao_cao.py", title="Tình hình báo cáo", icon=":material/fact_check:", url_path="tinh-hinh-bao-cao"),
     st.Page("pages/cai_cach_hanh_chinh.py", title="Cải cách hành chính", icon=":material/assignment_turned_in:", url_path="cai-cach-hanh-chinh"),
     st.Page("pages/don_thu.py", title="Đơn thư, khiếu nại, tố cáo", icon=":material/mail:", url_path="don-thu"),
     st.Page("pages/tiep_cong_dan.py", title="Tiếp công dân, đối thoại", icon=":material/groups:", url_path="tiep-cong-dan"),
@@ -26,9 +28,15 @@ PAGES = [
     st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/database:", url_path="du-lieu"),
     st.Page("pages/nhap_so_lieu.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
     st.Page("pages/lich_su_nhap.py", title="Lịch sử nhập", icon=":material/history:", url_path="lich-su-nhap"),
+    st.Page("pages/trinh_chieu.py", title="Trình chiếu", icon=":material/slideshow:", url_path="trinh-chieu"),
 ]
 st.session_state["_router"] = True
 page = st.navigation(PAGES)
+if st.query_params.get("trinh_chieu") == "1" and page.url_path != "trinh-chieu":
+    if not st.session_state.get("_filters_ready"):  # a meeting link opened: /?trinh_chieu=1&don_vi=…&ky=…
+        st.switch_page("pages/trinh_chieu.py", query_params=st.query_params.to_dict())
+    for key in filters.PRESENTATION_KEYS:  # back from the presentation in the browser's history: an ordinary page again
+        st.query_params.pop(key, None)
 if path.exists():
     st.session_state["view"] = data.View(filters.sidebar(data.years(str(path), data.version(path))), path)
 else:

@@ -42,3 +42,7 @@ for item in items[:15]:
     st.markdown(f"{ICONS[item['kind']]} {item['text']}")
 if len(items) > 15:
     st.caption(f"… và {len(items) - 15} việc khác. Xem chi tiết ở từng trang.")
+
+if st.session_state.get("_router"):  # a link (it also opens in a new window for the projector); not when the page runs alone
+    st.page_link("pages/trinh_chieu.py", label="Trình chiếu cho cuộc họp", icon=":material/slideshow:",
+                 query_params=view.sel.query() | {"trinh_chieu": "1", "man": "1"})

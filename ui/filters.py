@@ -12,6 +12,7 @@ from etl.periods import ROMAN, Period
 KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "tuy_chon": "Tùy chọn"}
 COMPARE = {"ky_truoc": "Kỳ trước", "cung_ky": "Cùng kỳ năm trước", "khong": "Không so sánh"}
 LEVEL_ORDER = {"tinh": 0, "huyen": 2, "xa": 1, "nhom": 3}
+PRESENTATION_KEYS = ("trinh_chieu", "man", "tu_dong", "in")
 
 
 @dataclass(frozen=True)
@@ -152,5 +153,6 @@ def sidebar(years: list[int]) -> Selection:
             roll = st.checkbox("Gộp số liệu các xã cũ", key="gop", help="Tính cả số liệu của các xã đã sáp nhập vào xã này trước 01/7/2025.")
     a, b, compare_label = comparison(kind, start, end, mode)
     sel = Selection(code, kind, start, end, text, mode, a, b, compare_label, roll)
-    st.query_params.from_dict(sel.query())
+    keep = {k: st.query_params[k] for k in PRESENTATION_KEYS if k in st.query_params}  # meeting mode keeps its screen in the URL
+    st.query_params.from_dict(sel.query() | keep)
     return sel
