@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from etl import config, reference
-from ui import charts, fmt
+from ui import charts, filters, fmt
 from ui import compare_data as cd
 from ui.filters import unit_label
 from ui.page import header
@@ -14,15 +14,9 @@ if st.session_state.pop("_mo_tong_quan", False) and st.session_state.get("_route
     st.switch_page("pages/tong_quan.py")  # a commune was chosen below: its overview, same period (filters kept)
 
 
-FILTERS = ("loai_ky", "nam", "thang", "quy", "nua", "tu", "den", "so_sanh", "gop")  # ui/filters.py's widget keys
-
-
 def choose(code: str, open_overview: bool = False) -> None:
-    """In a callback (before the sidebar is drawn again): the shared unit filter becomes `code`. st.switch_page drops
-    every widget's state, so the period filters are set again as plain values and the overview keeps the same period."""
-    for key in FILTERS:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    """In a callback (before the sidebar is drawn again): the shared unit filter becomes `code`, the period is kept."""
+    filters.keep()
     st.session_state["don_vi"] = code
     st.session_state["_mo_tong_quan"] = open_overview
 

@@ -13,6 +13,15 @@ KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 th
 COMPARE = {"ky_truoc": "Kỳ trước", "cung_ky": "Cùng kỳ năm trước", "khong": "Không so sánh"}
 LEVEL_ORDER = {"tinh": 0, "huyen": 2, "xa": 1, "nhom": 3}
 PRESENTATION_KEYS = ("trinh_chieu", "man", "tu_dong", "in")
+WIDGET_KEYS = ("don_vi", "loai_ky", "nam", "thang", "quy", "nua", "tu", "den", "so_sanh", "gop")
+
+
+def keep() -> None:
+    """In a callback before st.switch_page, which drops every widget's state: pin the shared filters as plain values so
+    the next page opens on the same selection."""
+    for key in WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 @dataclass(frozen=True)
