@@ -120,13 +120,7 @@ def _registers(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
     for c in bounds:
         dd, kk, ii = d.get(c, (0, None, None, None)), k.get(c, (0, 0)), i.get(c, (0, None, None))
         oo, gg, ee = o.get(c, (0, None)), g.get(c, (0, None, None)), e.get(c, (0,))
-        out[c] = {"dialogue.sessions": dd[0], "dialogue.participants": dd[1] or 0, "dialogue.issues_raised": dd[2] or 0,
-                  "dialogue.answer_rate": ratio(dd[3] or 0, dd[2] or 0),
-                  "discipline.decisions": kk[0], "discipline.harassment": kk[1],
-                  "inspection.count": ii[0], "inspection.officials_checked": ii[1] or 0, "inspection.violations": ii[2] or 0,
-                  "outreach.events": oo[0], "outreach.participants": oo[1] or 0,
-                  "supervision.events": gg[0], "supervision.recommendations": gg[1] or 0,
-                  "supervision.acceptance_rate": ratio(gg[2] or 0, gg[1] or 0), "emulation.models": ee[0]}
+        out[c] = indicators.register_figures(dd, kk, ii, oo, gg, ee)
     return out
 
 

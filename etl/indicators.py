@@ -179,6 +179,13 @@ def registers(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
     o = _one(con, "select count(*), sum(participants) from outreach where list_contains(?, unit_code) and event_date between ? and ?", p)
     g = _one(con, "select count(*), sum(recommendations), sum(accepted) from supervision where list_contains(?, unit_code) and event_date between ? and ?", p)
     e = _one(con, "select count(*) from emulation_models where list_contains(?, unit_code) and recognised_year between ? and ?", [s.codes, s.start.year, s.end.year])
+    return register_figures(d, k, i, o, g, e)
+
+
+def register_figures(d: tuple, k: tuple, i: tuple, o: tuple, g: tuple, e: tuple) -> dict[str, object]:
+    """The register indicators from each register's aggregate row: dialogues (count, participants, raised, answered),
+    discipline (count, harassment), inspections (count, checked, violations), outreach (count, participants),
+    supervision (count, recommendations, accepted), emulation models (count,)."""
     return {"dialogue.sessions": d[0], "dialogue.participants": d[1] or 0, "dialogue.issues_raised": d[2] or 0,
             "dialogue.answer_rate": ratio(d[3] or 0, d[2] or 0),
             "discipline.decisions": k[0], "discipline.harassment": k[1],
