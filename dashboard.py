@@ -7,8 +7,10 @@ from ui import data, filters
 ICON = config.ROOT / "ui" / "icon.png"  # a local file: a material icon here makes the browser fetch it from a CDN
 
 st.set_page_config(page_title="Theo dõi thực hiện Chỉ thị 33/CT-TTg", page_icon=str(ICON), layout="wide")
-# A card's value wraps instead of being cut to "Không phát …" in a narrow column.
-st.html("<style>[data-testid='stMetricValue'] > div { white-space: normal; overflow: visible; line-height: 1.15; }</style>")
+# A card's value, label and change wrap instead of being cut to "Không phát …" in a narrow column (1024 px wide).
+st.html("<style>[data-testid='stMetricValue'] > div { white-space: normal; overflow: visible; line-height: 1.15; }"
+        "[data-testid='stMetricLabel'] *, [data-testid='stMetricDelta'] * { white-space: normal !important; overflow: visible !important;"
+        " text-overflow: clip !important; }</style>")
 
 path = data.database()
 if not path.exists() and path == config.DEMO_DB:
