@@ -14,7 +14,6 @@ import argparse
 import csv
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -25,27 +24,7 @@ sys.path.insert(0, str(ROOT))
 PAGES = ("pages/so_sanh_don_vi.py", "pages/tinh_hinh_bao_cao.py")
 PROVINCE = "99"
 
-
-def run(page: str, code: str, key: str, warm_runs: int = 3) -> tuple[float, float]:
-    """Cold: the page's first run with an empty cache (the filters already drawn); warm: median of the next runs."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    at.query_params.update({"don_vi": code, "ky": key})
-    at.run()
-    st.cache_data.clear()
-    t0 = time.perf_counter()
-    at.switch_page(page).run()
-    cold = time.perf_counter() - t0
-    warm = []
-    for _ in range(warm_runs):
-        t0 = time.perf_counter()
-        at.run()
-        warm.append(time.perf_counter() - t0)
-    if at.exception:
-        raise SystemExit(f"{page} {code} {key}: {at.exception[0].value}")
-    return cold, statistics.median(warm)
+from page_bench import run  # noqa: E402  (the same cold/warm measurement as the page benchmark)
 
 
 def report(label: str, code: str, key: str, target_warm: float) -> None:

@@ -23,11 +23,12 @@ def pages() -> list[str]:
     return re.findall(r'st\.Page\("([^"]+)"', text)
 
 
-def run(page: str, code: str, key: str) -> tuple[float, float]:
+def run(page: str, code: str, key: str, warm_runs: int = 3) -> tuple[float, float]:
+    """Cold: the page's first run with an empty cache (the filters already drawn); warm: median of the next runs."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     at.query_params.update({"don_vi": code, "ky": key})
     at.run()
     st.cache_data.clear()  # cold: nothing of this selection computed yet
@@ -35,7 +36,7 @@ def run(page: str, code: str, key: str) -> tuple[float, float]:
     at.switch_page(page).run()
     cold = time.perf_counter() - t0
     warm = []
-    for _ in range(3):
+    for _ in range(warm_runs):
         t0 = time.perf_counter()
         at.run()
         warm.append(time.perf_counter() - t0)

@@ -1,6 +1,7 @@
 """Fixture factory: real workbooks (xlsx via openpyxl, xls via xlwt, ods via odfpy) and real DuckDB files."""
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -77,6 +78,17 @@ def make_book(tmp_path):
         return write_grids(tmp_path / name, grids)
 
     return make
+
+
+def using_database(path: Path):
+    """Generator body for a fixture: pages read $CH33_DB while the fixture is alive, and the old value comes back."""
+    old = os.environ.get("CH33_DB")
+    os.environ["CH33_DB"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("CH33_DB", None)
+    else:
+        os.environ["CH33_DB"] = old
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from etl import compare, config, db, periods
 from etl.indicators import compute
 from tests._workbooks import book, indicators, load_ok, tthc_row
-from tests.conftest import ROOT
+from tests.conftest import ROOT, using_database
 
 TODAY = date(2026, 1, 15)  # "today" for due / not due, fixed so the hand-computed cases never move
 
@@ -208,13 +208,7 @@ def demo(tmp_path_factory):
     from etl.demo import build_demo
     path = tmp_path_factory.mktemp("level_above") / "demo.duckdb"
     build_demo(path)
-    old = os.environ.get("CH33_DB")
-    os.environ["CH33_DB"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("CH33_DB", None)
-    else:
-        os.environ["CH33_DB"] = old
+    yield from using_database(path)
 
 
 def test_province_history_counts_16_old_then_6_new_never_both(demo):

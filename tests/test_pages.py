@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.demo import build_demo
-from tests.conftest import ROOT
+from tests.conftest import ROOT, using_database
 
 PAGES = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
 LOADING_PAGES = {"pages/nhap_so_lieu.py", "pages/lich_su_nhap.py"}  # not figures of a period: no "no report" state
@@ -32,13 +32,7 @@ TEST_CASES_SMOKE = [  # (unit, period key, has data)
 def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
     build_demo(path, only=UNITS)
-    old = os.environ.get("CH33_DB")
-    os.environ["CH33_DB"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("CH33_DB", None)
-    else:
-        os.environ["CH33_DB"] = old
+    yield from using_database(path)
 
 
 def open_view(page: str, code: str, key: str, **params) -> AppTest:
