@@ -73,11 +73,11 @@ def load_ok(db_file: Path, path: Path, received_at: datetime | None = None) -> L
 
 
 def dump(db_file: Path) -> dict[str, list[tuple]]:
-    """Every table's full content, ordered (for before/after comparisons)."""
-    con = db.connect(db_file)
+    """Every table's full content, ordered (for before/after comparisons); read-only, so it changes nothing itself."""
+    con = db.connect(db_file, read_only=True)
     try:
-        tables = [t for (t,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-        return {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in tables}
+        tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
+        return {t if s == "main" else f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall() for s, t in tables}
     finally:
         con.close()
 

@@ -14,7 +14,6 @@ import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
@@ -23,6 +22,7 @@ from etl import config, db, reference
 from etl.load import load_bytes, load_paths
 from etl.read import ReadError, read_bytes, read_path
 from etl.validate import validate
+from tests._workbooks import dump
 from tests.conftest import INFO, grid_from_dicts, headers, write_grids
 
 UNITS = reference.units()
@@ -507,15 +507,6 @@ def test_file_at_the_size_limit_is_read(monkeypatch):
 
 # --- unreadable files through the loader: rejected, database unchanged ------------------------------------------------
 
-def dump(db_path: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
-        return {f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall() for s, t in tables}
-    finally:
-        con.close()
-
-
 def archive_listing(db_path: Path) -> list[tuple[str, bytes]]:
     folder = config.archive_dir(db_path)
     return sorted((p.name, p.read_bytes()) for p in folder.iterdir()) if folder.exists() else []
@@ -541,7 +532,7 @@ def seeded_db(seeded_template, db_file):
             shutil.copy(src, str(db_file) + suffix)
     shutil.copytree(config.archive_dir(seeded_template), config.archive_dir(db_file))
     before = dump(db_file)
-    assert before["main.tthc"] and before["main.petitions"] and before["main.reports"]
+    assert before["tthc"] and before["petitions"] and before["reports"]
     return db_file
 
 
@@ -592,8 +583,8 @@ def test_same_file_again_is_unchanged_and_changes_nothing(seeded_db):
     """Sanity for the rejection tests: the seeded database holds the valid workbook, and its archived copy loads as unchanged."""
     [archived] = [p for p in config.archive_dir(seeded_db).iterdir() if p.suffix == ".xlsx"]
     before = dump(seeded_db)
-    assert before["main.reports"][0][:2] == ("NX03", "2024-03")
-    assert len(before["main.petitions"]) == 3 and len(before["main.load_history"]) == 1
+    assert before["reports"][0][:2] == ("NX03", "2024-03")
+    assert len(before["petitions"]) == 3 and len(before["load_history"]) == 1
     [result] = load_paths(seeded_db, [archived])
     assert result.status == "unchanged" and result.period.key == "2024-03"
     assert dump(seeded_db) == before

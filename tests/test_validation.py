@@ -17,6 +17,7 @@ from etl import config, reference
 from etl.load import load_paths
 from etl.read import read_path
 from etl.validate import validate
+from tests._workbooks import dump
 from tests.conftest import INFO, grid_from_dicts, headers, write_grids
 
 UNITS = reference.units()
@@ -362,15 +363,6 @@ def valid_book(**changes) -> dict:
         name: rows if rows and isinstance(rows[0], list) else grid_from_dicts(name, rows) for name, rows in sheets.items()}
 
 
-def dump(db_path: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
-        return {f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall() for s, t in tables}
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def seeded_template(tmp_path_factory):
     folder = tmp_path_factory.mktemp("seed")
@@ -449,7 +441,7 @@ def test_control_a_valid_change_is_loaded_and_changes_the_database(seeded_db, tm
     [result] = load_paths(seeded_db, [path])
     assert result.status == "loaded", [str(p) for p in result.problems]
     after = dump(seeded_db)
-    assert after != before and len(after["main.receptions"]) == 2
+    assert after != before and len(after["receptions"]) == 2
 
 
 def test_warnings_do_not_block_loading(seeded_db, tmp_path):
