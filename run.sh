@@ -3,6 +3,7 @@
 #   bash run.sh dashboard   start the dashboard on the demo data (builds it on first start)
 #   bash run.sh test        run the test suite
 #   bash run.sh bench       print loading and indicator figures for the demo set
+#   bash run.sh lint        ruff check and ruff format --check (CI runs it before the tests)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,12 +31,17 @@ case "${1:-}" in
     setup requirements-dev.txt
     exec python -m pytest -q "${@:2}"
     ;;
+  lint)
+    setup requirements-dev.txt
+    ruff check .
+    exec ruff format --check .
+    ;;
   bench)
     setup requirements.txt
     exec python bench/load_bench.py "${@:2}"
     ;;
   *)
-    echo "Dùng: bash run.sh dashboard | test | bench" >&2
+    echo "Dùng: bash run.sh dashboard | test | lint | bench" >&2
     exit 2
     ;;
 esac

@@ -8,6 +8,7 @@
 
 Prints figures; asserts nothing. Usage: python bench/compare_bench.py [--db data/demo.duckdb] [--communes 200] [--months 12]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,10 @@ from page_bench import run  # noqa: E402  (the same cold/warm measurement as the
 def report(label: str, code: str, key: str, target_warm: float) -> None:
     for page in PAGES:
         cold, warm = run(page, code, key)
-        print(f"{label:30} {page:30} {code + ' ' + key:12} cold {cold:7.3f} s   warm {warm:6.3f} s   (target warm < {target_warm} s)", flush=True)
+        print(
+            f"{label:30} {page:30} {code + ' ' + key:12} cold {cold:7.3f} s   warm {warm:6.3f} s   (target warm < {target_warm} s)",
+            flush=True,
+        )
 
 
 def write_reference(folder: Path, communes: int) -> None:
@@ -44,7 +48,9 @@ def write_reference(folder: Path, communes: int) -> None:
         w.writerow(["code", "name", "level", "parent_code", "valid_from", "valid_to", "successor_code", "is_remote"])
         w.writerow([PROVINCE, "Tỉnh Thử Nghiệm", "tinh", "", "2020-01-01", "", "", "0"])
         for i in range(1, communes + 1):
-            w.writerow([f"S{i:03d}", f"Xã Thử Nghiệm {i:03d}", "xa", PROVINCE, "2020-01-01", "", "", str(int(i % 5 == 0))])
+            w.writerow(
+                [f"S{i:03d}", f"Xã Thử Nghiệm {i:03d}", "xa", PROVINCE, "2020-01-01", "", "", str(int(i % 5 == 0))]
+            )
 
 
 def _write_books(task: tuple[str, int, str]) -> list[tuple[str, str]]:
@@ -55,14 +61,19 @@ def _write_books(task: tuple[str, int, str]) -> list[tuple[str, str]]:
     from etl import demo, reference
     from etl.periods import parse
     from etl.template import write_workbook
+
     code, months, out = task
     unit = reference.units().get(code)
     s, state, made = demo.strength(unit), demo.UnitState(), []
     for m in range(1, months + 1):
         p = parse(f"2024-{m:02d}")
         rng = random.Random(f"{demo.SEED}-{code}-{p.key}")
-        rows = {"TTHC": demo.tthc_rows(rng, p, s, state), "Đơn thư": demo.petition_rows(rng, unit, p, s, state, False),
-                **demo.register_rows(rng, unit, p, s), "Kế hoạch": demo.plan_rows(p, s)}
+        rows = {
+            "TTHC": demo.tthc_rows(rng, p, s, state),
+            "Đơn thư": demo.petition_rows(rng, unit, p, s, state, False),
+            **demo.register_rows(rng, unit, p, s),
+            "Kế hoạch": demo.plan_rows(p, s),
+        }
         if rng.random() < 0.02:
             continue  # a missing report now and then
         path = Path(out) / f"{code}_{p.key}.xlsx"
@@ -78,6 +89,7 @@ def build_synthetic(db_path: Path, communes: int, months: int) -> None:
 
     from etl import config, db, reference
     from etl.load import load_bytes
+
     books = db_path.parent / "books"
     books.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -89,10 +101,21 @@ def build_synthetic(db_path: Path, communes: int, months: int) -> None:
     with db.writing(db_path, fresh=True) as w:
         for path, received in made:
             when = datetime.fromisoformat(received)
-            r = load_bytes(w.con, Path(path).name, Path(path).read_bytes(), config.archive_dir(db_path), received_at=when, loaded_at=when, units=units)
+            r = load_bytes(
+                w.con,
+                Path(path).name,
+                Path(path).read_bytes(),
+                config.archive_dir(db_path),
+                received_at=when,
+                loaded_at=when,
+                units=units,
+            )
             if r.status != "loaded":
                 raise SystemExit(f"{path}: {[str(p) for p in r.problems]}")
-    print(f"synthetic province: {len(made)} workbooks written in {t1 - t0:.0f} s, loaded in {time.perf_counter() - t1:.0f} s", flush=True)
+    print(
+        f"synthetic province: {len(made)} workbooks written in {t1 - t0:.0f} s, loaded in {time.perf_counter() - t1:.0f} s",
+        flush=True,
+    )
 
 
 def synthetic(workdir: Path, communes: int, months: int) -> None:
@@ -103,6 +126,7 @@ def synthetic(workdir: Path, communes: int, months: int) -> None:
     from etl import db, indicators
     from etl.compare import commune_figures
     from etl.periods import span
+
     con = db.connect(db_path, read_only=True)
     start, end = span("2024")
     t0 = time.perf_counter()
@@ -117,6 +141,7 @@ def synthetic(workdir: Path, communes: int, months: int) -> None:
 
 def main() -> None:
     import logging
+
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(ROOT / "data" / "demo.duckdb"))
@@ -136,8 +161,21 @@ def main() -> None:
             report("demo province", "38", key, 1.0)
     write_reference(workdir / "reference", args.communes)
     env = os.environ | {"CH33_REFERENCE": str(workdir / "reference"), "CH33_DB": str(workdir / "bench.duckdb")}
-    subprocess.run([sys.executable, __file__, "--synthetic-child", "--communes", str(args.communes), "--months", str(args.months),
-                    "--workdir", args.workdir], env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--synthetic-child",
+            "--communes",
+            str(args.communes),
+            "--months",
+            str(args.months),
+            "--workdir",
+            args.workdir,
+        ],
+        env=env,
+        check=True,
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Benchmark: builds the demo set, then prints load throughput (files/s, rows/s), one typical workbook's load time,
 and indicator timings. Prints figures; asserts nothing (timings are not tests)."""
+
 from __future__ import annotations
 
 import statistics
@@ -34,8 +35,12 @@ def main() -> None:
             rows += sum(result.rows.values())
         t_load = time.perf_counter() - t0
         print(f"demo workbooks written: {len(files)} in {t_write:.1f} s ({t_write / len(files) * 1000:.1f} ms each)")
-        print(f"loaded: {len(data)} files, {rows} rows in {t_load:.1f} s -> {len(data) / t_load:.1f} files/s, {rows / t_load:.0f} rows/s")
-        print(f"per file: median {statistics.median(per_file) * 1000:.1f} ms, p95 {sorted(per_file)[int(len(per_file) * .95)] * 1000:.1f} ms")
+        print(
+            f"loaded: {len(data)} files, {rows} rows in {t_load:.1f} s -> {len(data) / t_load:.1f} files/s, {rows / t_load:.0f} rows/s"
+        )
+        print(
+            f"per file: median {statistics.median(per_file) * 1000:.1f} ms, p95 {sorted(per_file)[int(len(per_file) * 0.95)] * 1000:.1f} ms"
+        )
         typical(con, units, folder)
         for code, first, last in (("NX03", "2024-03", None), ("X04", "2026", None), ("38", "2023", "2026-10")):
             start, end = periods.span(first, last)
@@ -51,12 +56,37 @@ def main() -> None:
 def typical(con, units, folder: Path) -> None:
     """One commune-month workbook with ≈300 register rows, loaded into the demo database."""
     from datetime import timedelta
+
     from etl.template import write_workbook
+
     p = periods.parse("2026-11")
     days = [p.start + timedelta(days=i % 30) for i in range(300)]
-    rows = {"Tiếp công dân": [{"reception_date": d, "form": "Thường xuyên", "host": "Công chức được phân công", "visits": 1, "citizens": 2, "cases": 1} for d in days[:120]],
-            "Đơn thư": [{"case_id": f"B-{i}", "received_date": d, "petition_type": "Kiến nghị, phản ánh", "field": "Đất đai", "in_jurisdiction": True} for i, d in enumerate(days[:120])],
-            "Tuyên truyền": [{"event_date": d, "content": "Tuyên truyền", "form": "Hội nghị", "participants": 50} for d in days[:60]]}
+    rows = {
+        "Tiếp công dân": [
+            {
+                "reception_date": d,
+                "form": "Thường xuyên",
+                "host": "Công chức được phân công",
+                "visits": 1,
+                "citizens": 2,
+                "cases": 1,
+            }
+            for d in days[:120]
+        ],
+        "Đơn thư": [
+            {
+                "case_id": f"B-{i}",
+                "received_date": d,
+                "petition_type": "Kiến nghị, phản ánh",
+                "field": "Đất đai",
+                "in_jurisdiction": True,
+            }
+            for i, d in enumerate(days[:120])
+        ],
+        "Tuyên truyền": [
+            {"event_date": d, "content": "Tuyên truyền", "form": "Hội nghị", "participants": 50} for d in days[:60]
+        ],
+    }
     path = folder / "typical.xlsx"
     write_workbook(path, unit_code="X01", unit_name="Xã Như Xuân", period=p, rows=rows)
     t0 = time.perf_counter()

@@ -2,6 +2,7 @@
 
 Prints figures; asserts nothing. Usage: python bench/page_bench.py [--db data/demo.duckdb]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,6 +20,7 @@ SELECTIONS = [("X04", "2026-03"), ("X04", "2026"), ("NX", "2024"), ("38", "2023-
 
 def pages() -> list[str]:
     import re
+
     text = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     return re.findall(r'st\.Page\("([^"]+)"', text)
 
@@ -27,6 +29,7 @@ def run(page: str, code: str, key: str, warm_runs: int = 3) -> tuple[float, floa
     """Cold: the page's first run with an empty cache (the filters already drawn); warm: median of the next runs."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     at.query_params.update({"don_vi": code, "ky": key})
@@ -47,6 +50,7 @@ def run(page: str, code: str, key: str, warm_runs: int = 3) -> tuple[float, floa
 
 def main() -> None:
     import logging
+
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(ROOT / "data" / "demo.duckdb"))

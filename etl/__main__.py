@@ -1,4 +1,5 @@
 """Command line: python -m etl template|load|rebuild|indicators|demo (messages in Vietnamese)."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ from etl import config, periods, reference
 
 def _template(args) -> int:
     from etl.template import write_workbook
+
     units = reference.units()
     unit = units.get(args.unit) if args.unit else None
     if args.unit and not unit:
@@ -26,7 +28,9 @@ def _template(args) -> int:
     if unit and period and not units.can_report(unit.code, period):
         print(f"{units.reportable_hint(unit)}; không tạo mẫu cho kỳ {period.label}.", file=sys.stderr)
         return 2
-    write_workbook(args.out, unit_code=unit.code if unit else None, unit_name=unit.name if unit else None, period=period)
+    write_workbook(
+        args.out, unit_code=unit.code if unit else None, unit_name=unit.name if unit else None, period=period
+    )
     print(f"Đã tạo mẫu: {args.out}")
     return 0
 
@@ -34,8 +38,14 @@ def _template(args) -> int:
 def _load(args) -> int:
     from etl.load import load_paths
     from etl.report import describe, summary
+
     received = datetime.fromisoformat(args.received_at) if args.received_at else None
-    results = load_paths(config.db_path(args.db), [Path(f) for f in args.files], received_at=received, loaded_by=args.by or getpass.getuser())
+    results = load_paths(
+        config.db_path(args.db),
+        [Path(f) for f in args.files],
+        received_at=received,
+        loaded_by=args.by or getpass.getuser(),
+    )
     for r in results:
         print(describe(r))
     print(summary(results))
@@ -45,6 +55,7 @@ def _load(args) -> int:
 def _rebuild(args) -> int:
     from etl.load import rebuild
     from etl.report import summary
+
     results = rebuild(config.db_path(args.db))
     print("Đã dựng lại cơ sở dữ liệu từ kho lưu trữ. " + summary(results))
     return 1 if any(r.status == "rejected" for r in results) else 0
@@ -53,6 +64,7 @@ def _rebuild(args) -> int:
 def _indicators(args) -> int:
     from etl import db
     from etl.indicators import compute
+
     units = reference.units()
     if not units.get(args.unit):
         print(f"Mã đơn vị «{args.unit}» không có trong danh mục đơn vị.", file=sys.stderr)
@@ -71,23 +83,34 @@ def _indicators(args) -> int:
         values = compute(con, args.unit, start, end, roll_forward=args.roll_forward, units=units)
     finally:
         con.close()
-    print(json.dumps({"unit": args.unit, "start": start.isoformat(), "end": end.isoformat(), "indicators": values}, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {"unit": args.unit, "start": start.isoformat(), "end": end.isoformat(), "indicators": values},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return 0
 
 
 def _demo(args) -> int:
     from etl.demo import build_demo
+
     path = Path(args.db).resolve() if args.db else config.DEMO_DB
     if args.if_missing and path.exists():
         print(f"Dữ liệu mẫu đã có: {path}")
         return 0
     stats = build_demo(path, progress=print)
-    print(f"Đã tạo dữ liệu mẫu: {path} — {stats['files']} tệp, {stats['rows']} dòng, {str(round(stats['seconds'], 1)).replace('.', ',')} giây.")
+    print(
+        f"Đã tạo dữ liệu mẫu: {path} — {stats['files']} tệp, {stats['rows']} dòng, {str(round(stats['seconds'], 1)).replace('.', ',')} giây."
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m etl", description="Nhập và tính chỉ số theo dõi thực hiện Chỉ thị 33/CT-TTg ngày 26/11/2021.")
+    ap = argparse.ArgumentParser(
+        prog="python -m etl", description="Nhập và tính chỉ số theo dõi thực hiện Chỉ thị 33/CT-TTg ngày 26/11/2021."
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("template", help="tạo tệp mẫu trống")
     t.add_argument("out")

@@ -1,4 +1,5 @@
 """A copy of an uploaded workbook with the bad cells highlighted and commented, so the clerk fixes them in place."""
+
 from __future__ import annotations
 
 import io

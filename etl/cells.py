@@ -1,10 +1,11 @@
 """Typing of single spreadsheet cells by column kind; each parser returns (value, Vietnamese error or None)."""
+
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
 
-from etl.specs import Column, YES_NO
+from etl.specs import YES_NO, Column
 from etl.text import clean, norm
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -42,7 +43,7 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     m = _DMY.match(text)
     if m:
         d, mo, y = (int(g) for g in m.groups())
-    elif (m := _YMD.match(text)):
+    elif m := _YMD.match(text):
         y, mo, d = (int(g) for g in m.groups())
     else:
         return None, f"«{text}» không phải ngày; ghi ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/03/2024."

@@ -6,6 +6,7 @@ a couple of hundred communes, 200 compute() calls take seconds, so `per_commune`
 communes (group by unit_code) and reuses indicators' own pure functions; tests hold it equal to compute() per commune.
 The group's own totals are `compute` for the group code (ratios of sums), never an average of the communes' rates.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -16,8 +17,16 @@ from etl import config, coverage, details, indicators, periods, reference
 from etl.indicators import Scope, compute, ratio, scope
 from etl.specs import HARASSMENT
 
-HEADLINE = ("tthc.on_time_rate", "tthc.online_rate", "petitions.resolution_rate", "petitions.overdue_open",
-            "reception.chair_compliance", "dialogue.sessions", "plan.done_rate", "reporting.month_rate")
+HEADLINE = (
+    "tthc.on_time_rate",
+    "tthc.online_rate",
+    "petitions.resolution_rate",
+    "petitions.overdue_open",
+    "reception.chair_compliance",
+    "dialogue.sessions",
+    "plan.done_rate",
+    "reporting.month_rate",
+)
 
 
 def members(code: str, start: date, end: date, units: reference.Units | None = None) -> list[reference.Unit]:
@@ -51,12 +60,23 @@ def month_counts(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, to
 
 
 def with_months(figures: dict, counts: dict[str, int]) -> dict:
-    return figures | {"reporting.months_due": counts["due"], "reporting.months_received": counts["received"],
-                      "reporting.months_on_time": counts["on_time"], "reporting.month_rate": ratio(counts["received"], counts["due"])}
+    return figures | {
+        "reporting.months_due": counts["due"],
+        "reporting.months_received": counts["received"],
+        "reporting.months_on_time": counts["on_time"],
+        "reporting.month_rate": ratio(counts["received"], counts["due"]),
+    }
 
 
-def commune_figures(con: duckdb.DuckDBPyConnection, code: str, start: date, end: date, on_time_days: int = config.ON_TIME_DAYS,
-                    today: date | None = None, units: reference.Units | None = None) -> list[dict]:
+def commune_figures(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    start: date,
+    end: date,
+    on_time_days: int = config.ON_TIME_DAYS,
+    today: date | None = None,
+    units: reference.Units | None = None,
+) -> list[dict]:
     """Every indicator of each commune of the group over the part of the range it existed, plus the reporting months
     due / received; the first row is the group itself ("unit_code" = the group code, compute() for it)."""
     units = units or reference.units()
@@ -64,7 +84,10 @@ def commune_figures(con: duckdb.DuckDBPyConnection, code: str, start: date, end:
     alive = members(code, start, end, units)
     counts = month_counts(con, Scope(code, tuple(alive), start, end), on_time_days, today)
     total = {k: sum(c[k] for c in counts.values()) for k in ("due", "received", "on_time")}
-    rows = [{"unit_code": code, "start": start, "end": end} | with_months(compute(con, code, start, end, units=units), total)]
+    rows = [
+        {"unit_code": code, "start": start, "end": end}
+        | with_months(compute(con, code, start, end, units=units), total)
+    ]
     bounds = {u.code: lifetime(u, start, end) for u in alive}
     figures = per_commune(con, alive, bounds)
     for u in alive:
@@ -73,17 +96,23 @@ def commune_figures(con: duckdb.DuckDBPyConnection, code: str, start: date, end:
     return rows
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, sql: str, bounds: dict[str, tuple[date, date]], extra: list | None = None) -> dict[str, tuple]:
+def _grouped(
+    con: duckdb.DuckDBPyConnection, sql: str, bounds: dict[str, tuple[date, date]], extra: list | None = None
+) -> dict[str, tuple]:
     """Run `sql` (which reads the CTE `bounds` (unit_code, a, b) and selects unit_code first) -> {unit_code: rest of row}."""
     codes = list(bounds)
     cte = "with bounds as (select unnest(?) as unit_code, unnest(?) as a, unnest(?) as b) "
-    rows = con.execute(cte + sql, [codes, [bounds[c][0] for c in codes], [bounds[c][1] for c in codes]] + (extra or [])).fetchall()
+    rows = con.execute(
+        cte + sql, [codes, [bounds[c][0] for c in codes], [bounds[c][1] for c in codes]] + (extra or [])
+    ).fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
 def _tthc(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
     """indicators.tthc for each unit over its own bounds."""
-    got = _grouped(con, """, rows_in_range as (
+    got = _grouped(
+        con,
+        """, rows_in_range as (
             select t.* from tthc t join bounds using (unit_code) where t.period_start >= bounds.a and t.period_end <= bounds.b
         ), edges as (
             select unit_code, min(period_start) as first_start, max(period_end) as last_end from rows_in_range group by unit_code
@@ -93,29 +122,49 @@ def _tthc(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
                sum(carried_over) filter (where period_start = first_start),
                sum(pending_on_time + pending_overdue) filter (where period_end = last_end),
                sum(pending_overdue) filter (where period_end = last_end)
-        from rows_in_range join edges using (unit_code) group by unit_code""", bounds)
+        from rows_in_range join edges using (unit_code) group by unit_code""",
+        bounds,
+    )
     out = {}
     for code in bounds:
         received, online, resolved, timely, late, opening, pending, overdue = got.get(code, (None,) * 8)
-        out[code] = {"tthc.carried_over": opening, "tthc.received_new": received, "tthc.received_online": online,
-                     "tthc.resolved": resolved, "tthc.resolved_late": late, "tthc.pending_end": pending,
-                     "tthc.pending_overdue_end": overdue,
-                     "tthc.on_time_rate": ratio(timely or 0, resolved or 0), "tthc.online_rate": ratio(online or 0, received or 0)}
+        out[code] = {
+            "tthc.carried_over": opening,
+            "tthc.received_new": received,
+            "tthc.received_online": online,
+            "tthc.resolved": resolved,
+            "tthc.resolved_late": late,
+            "tthc.pending_end": pending,
+            "tthc.pending_overdue_end": overdue,
+            "tthc.on_time_rate": ratio(timely or 0, resolved or 0),
+            "tthc.online_rate": ratio(online or 0, received or 0),
+        }
     return out
 
 
 def _registers(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
     """indicators.registers for each unit over its own bounds: one query per register, grouped by unit."""
+
     def q(table: str, day: str, sums: str, extra: list | None = None) -> dict[str, tuple]:
-        return _grouped(con, f"select unit_code, count(*){sums} from {table} x join bounds using (unit_code) "
-                             f"where x.{day} between bounds.a and bounds.b group by unit_code", bounds, extra)
+        return _grouped(
+            con,
+            f"select unit_code, count(*){sums} from {table} x join bounds using (unit_code) "
+            f"where x.{day} between bounds.a and bounds.b group by unit_code",
+            bounds,
+            extra,
+        )
+
     d = q("dialogues", "dialogue_date", ", sum(participants), sum(issues_raised), sum(issues_answered)")
     k = q("discipline", "decision_date", ", count(*) filter (where list_contains(?, behaviour))", [list(HARASSMENT)])
     i = q("inspections", "inspection_date", ", sum(officials_checked), sum(violations)")
     o = q("outreach", "event_date", ", sum(participants)")
     g = q("supervision", "event_date", ", sum(recommendations), sum(accepted)")
-    e = _grouped(con, "select unit_code, count(*) from emulation_models x join bounds using (unit_code) "
-                      "where x.recognised_year between year(bounds.a) and year(bounds.b) group by unit_code", bounds)
+    e = _grouped(
+        con,
+        "select unit_code, count(*) from emulation_models x join bounds using (unit_code) "
+        "where x.recognised_year between year(bounds.a) and year(bounds.b) group by unit_code",
+        bounds,
+    )
     out = {}
     for c in bounds:
         dd, kk, ii = d.get(c, (0, None, None, None)), k.get(c, (0, 0)), i.get(c, (0, None, None))
@@ -126,7 +175,9 @@ def _registers(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
 
 def _plan(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
     """indicators.plan for each unit: its latest «Kế hoạch» inside its bounds."""
-    got = _grouped(con, """, ranked as (
+    got = _grouped(
+        con,
+        """, ranked as (
             select distinct p.unit_code, p.period_key, p.period_start, p.period_end from plan_tasks p join bounds using (unit_code)
             where p.period_start >= bounds.a and p.period_end <= bounds.b
         ), latest as (
@@ -134,37 +185,58 @@ def _plan(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
             qualify row_number() over (partition by unit_code order by period_end desc, period_start desc) = 1
         )
         select unit_code, count(*) filter (where progress = 'Hoàn thành'), count(*)
-        from plan_tasks join latest using (unit_code, period_key) group by unit_code""", bounds)
+        from plan_tasks join latest using (unit_code, period_key) group by unit_code""",
+        bounds,
+    )
     return {c: {"plan.tasks": got.get(c, (0, 0))[1], "plan.done_rate": ratio(*got.get(c, (0, 0)))} for c in bounds}
 
 
-def _reception(con: duckdb.DuckDBPyConnection, alive: list[reference.Unit], bounds: dict, cover: dict) -> dict[str, dict]:
+def _reception(
+    con: duckdb.DuckDBPyConnection, alive: list[reference.Unit], bounds: dict, cover: dict
+) -> dict[str, dict]:
     """indicators.reception (with its chair_weeks) for each unit over its own bounds."""
-    sums = _grouped(con, """select unit_code, count(*), sum(citizens), sum(cases), sum(crowd_groups),
+    sums = _grouped(
+        con,
+        """select unit_code, count(*), sum(citizens), sum(cases), sum(crowd_groups),
         count(*) filter (where host = 'Chủ tịch' and form = 'Định kỳ') from receptions x join bounds using (unit_code)
-        where x.reception_date between bounds.a and bounds.b group by unit_code""", bounds)
+        where x.reception_date between bounds.a and bounds.b group by unit_code""",
+        bounds,
+    )
     first, last = min(a for a, _ in bounds.values()), max(b for _, b in bounds.values())
     held: dict[str, list[date]] = {c: [] for c in bounds}
-    for c, d in con.execute("""select unit_code, reception_date from receptions where list_contains(?, unit_code)
+    for c, d in con.execute(
+        """select unit_code, reception_date from receptions where list_contains(?, unit_code)
             and reception_date between ? and ? and host = 'Chủ tịch' and form = 'Định kỳ'""",
-                            [list(bounds), first - timedelta(days=6), last + timedelta(days=6)]).fetchall():
+        [list(bounds), first - timedelta(days=6), last + timedelta(days=6)],
+    ).fetchall():
         held[c].append(d)
     out = {}
     for u in alive:
         a, b = bounds[u.code]
-        weeks = [(need, sum(x <= d <= y for d in held[u.code]) >= need)
-                 for _, x, y, need in indicators.chair_slots(Scope(u.code, (u,), a, b), {u.code: cover[u.code]})]
+        weeks = [
+            (need, sum(x <= d <= y for d in held[u.code]) >= need)
+            for _, x, y, need in indicators.chair_slots(Scope(u.code, (u,), a, b), {u.code: cover[u.code]})
+        ]
         days, citizens, cases, crowds, chair_days = sums.get(u.code, (0, None, None, None, 0))
-        out[u.code] = {"reception.days": days, "reception.citizens": citizens or 0, "reception.cases": cases or 0,
-                       "reception.crowd_groups": crowds or 0, "reception.chair_days": chair_days,
-                       "reception.chair_required": sum(need for need, _ in weeks),
-                       "reception.chair_compliance": ratio(sum(met for _, met in weeks), len(weeks)),
-                       "dialogue.required": indicators.years_required(Scope(u.code, (u,), a, b), {u.code: cover[u.code]})}
+        out[u.code] = {
+            "reception.days": days,
+            "reception.citizens": citizens or 0,
+            "reception.cases": cases or 0,
+            "reception.crowd_groups": crowds or 0,
+            "reception.chair_days": chair_days,
+            "reception.chair_required": sum(need for need, _ in weeks),
+            "reception.chair_compliance": ratio(sum(met for _, met in weeks), len(weeks)),
+            "dialogue.required": indicators.years_required(Scope(u.code, (u,), a, b), {u.code: cover[u.code]}),
+        }
     return out
 
 
-def per_commune(con: duckdb.DuckDBPyConnection, alive: list[reference.Unit], bounds: dict[str, tuple[date, date]],
-                on_time_days: int = config.ON_TIME_DAYS) -> dict[str, dict]:
+def per_commune(
+    con: duckdb.DuckDBPyConnection,
+    alive: list[reference.Unit],
+    bounds: dict[str, tuple[date, date]],
+    on_time_days: int = config.ON_TIME_DAYS,
+) -> dict[str, dict]:
     """compute(con, u.code, *bounds[u.code]) for every commune u, asking each table once for all of them."""
     if not alive:
         return {}
@@ -174,9 +246,13 @@ def per_commune(con: duckdb.DuckDBPyConnection, alive: list[reference.Unit], bou
     cover = {}
     for u in alive:
         a, b = bounds[u.code]
-        cover[u.code] = coverage.merge([(max(r.start, a), min(r.end, b)) for r in by_unit[u.code] if r.start <= b and r.end >= a])
+        cover[u.code] = coverage.merge(
+            [(max(r.start, a), min(r.end, b)) for r in by_unit[u.code] if r.start <= b and r.end >= a]
+        )
     cases: dict[str, list[dict]] = {u.code: [] for u in alive}
-    for row in indicators.petition_rows(con, every):  # the union range's rows: a superset of what each unit's range needs
+    for row in indicators.petition_rows(
+        con, every
+    ):  # the union range's rows: a superset of what each unit's range needs
         cases[row["unit_code"]].append(row)
     tthc, registers, plan = _tthc(con, bounds), _registers(con, bounds), _plan(con, bounds)
     reception = _reception(con, alive, bounds, cover)
@@ -187,15 +263,33 @@ def per_commune(con: duckdb.DuckDBPyConnection, alive: list[reference.Unit], bou
         status = coverage.unit_status(u, mine, a, b, on_time_days)
         received, on_time = int(status in ("on_time", "late")), int(status == "on_time")
         expected = int(status is not None)
-        figures = (tthc[u.code] | indicators.petition_stats(cases[u.code], a, b) | reception[u.code] | registers[u.code] | plan[u.code]
-                   | {"reporting.expected": expected, "reporting.received": received, "reporting.completeness": ratio(received, expected),
-                      "reporting.on_time": on_time, "reporting.timeliness": ratio(on_time, expected)})
+        figures = (
+            tthc[u.code]
+            | indicators.petition_stats(cases[u.code], a, b)
+            | reception[u.code]
+            | registers[u.code]
+            | plan[u.code]
+            | {
+                "reporting.expected": expected,
+                "reporting.received": received,
+                "reporting.completeness": ratio(received, expected),
+                "reporting.on_time": on_time,
+                "reporting.timeliness": ratio(on_time, expected),
+            }
+        )
         out[u.code] = dict(sorted(figures.items()))
     return out
 
 
-def reporting_table(con: duckdb.DuckDBPyConnection, code: str, start: date, end: date, on_time_days: int = config.ON_TIME_DAYS,
-                    today: date | None = None, units: reference.Units | None = None) -> dict:
+def reporting_table(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    start: date,
+    end: date,
+    on_time_days: int = config.ON_TIME_DAYS,
+    today: date | None = None,
+    units: reference.Units | None = None,
+) -> dict:
     """The group's commune × month grid (on_time / late / missing / not_due; no cell where the unit did not exist),
     the rates per month (coverage.reporting), per commune and in total (unit-months due), and who is missing for the
     latest month that is due, with the days since its deadline."""
@@ -207,20 +301,48 @@ def reporting_table(con: duckdb.DuckDBPyConnection, code: str, start: date, end:
     due = {m.key: is_due(m, on_time_days, today) for m in months}
     cells = {}
     for r in details.reporting_grid(con, s, on_time_days):
-        cells[(r["unit_code"], r["period_key"])] = "not_due" if r["status"] == "missing" and not due[r["period_key"]] else r["status"]
-    per_month = [{"period_key": m.key, "due": due[m.key], "deadline": m.end + timedelta(days=on_time_days)}
-                 | coverage.reporting(con, alive, m.start, m.end, on_time_days) for m in months]
+        cells[(r["unit_code"], r["period_key"])] = (
+            "not_due" if r["status"] == "missing" and not due[r["period_key"]] else r["status"]
+        )
+    per_month = [
+        {"period_key": m.key, "due": due[m.key], "deadline": m.end + timedelta(days=on_time_days)}
+        | coverage.reporting(con, alive, m.start, m.end, on_time_days)
+        for m in months
+    ]
     counts = month_counts(con, s, on_time_days, today)
-    per_unit = [{"unit_code": u.code, "months_due": c["due"], "received": c["received"], "on_time": c["on_time"],
-                 "completeness": ratio(c["received"], c["due"]), "timeliness": ratio(c["on_time"], c["due"])}
-                for u in alive for c in [counts[u.code]]]
+    per_unit = [
+        {
+            "unit_code": u.code,
+            "months_due": c["due"],
+            "received": c["received"],
+            "on_time": c["on_time"],
+            "completeness": ratio(c["received"], c["due"]),
+            "timeliness": ratio(c["on_time"], c["due"]),
+        }
+        for u in alive
+        for c in [counts[u.code]]
+    ]
     latest = next((m for m in reversed(months) if due[m.key]), None)
     missing = []
     if latest:
         deadline = latest.end + timedelta(days=on_time_days)
-        missing = [{"unit_code": u.code, "period_key": latest.key, "deadline": deadline, "days_late": (today - deadline).days}
-                   for u in alive if cells.get((u.code, latest.key)) == "missing"]
+        missing = [
+            {"unit_code": u.code, "period_key": latest.key, "deadline": deadline, "days_late": (today - deadline).days}
+            for u in alive
+            if cells.get((u.code, latest.key)) == "missing"
+        ]
     sums = {k: sum(m[f"reporting.{k}"] for m in per_month if m["due"]) for k in ("expected", "received", "on_time")}
-    totals = sums | {"completeness": ratio(sums["received"], sums["expected"]), "timeliness": ratio(sums["on_time"], sums["expected"])}
-    return {"units": [u.code for u in alive], "months": [m.key for m in months], "cells": cells, "per_month": per_month,
-            "per_unit": per_unit, "totals": totals, "latest": latest.key if latest else None, "missing": missing}
+    totals = sums | {
+        "completeness": ratio(sums["received"], sums["expected"]),
+        "timeliness": ratio(sums["on_time"], sums["expected"]),
+    }
+    return {
+        "units": [u.code for u in alive],
+        "months": [m.key for m in months],
+        "cells": cells,
+        "per_month": per_month,
+        "per_unit": per_unit,
+        "totals": totals,
+        "latest": latest.key if latest else None,
+        "missing": missing,
+    }

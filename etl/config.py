@@ -1,4 +1,5 @@
 """Where things live: the database, its archive and the reference tables (environment overrides in one place)."""
+
 from __future__ import annotations
 
 import os

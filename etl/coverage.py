@@ -1,4 +1,5 @@
 """Which days a unit's accepted workbooks cover, and DHIS2-style reporting completeness and timeliness."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,11 @@ class Report:
 
 def reports(con: duckdb.DuckDBPyConnection, codes: list[str], start: date, end: date) -> dict[str, list[Report]]:
     """Accepted workbooks of the units that overlap [start, end], by unit."""
-    rows = con.execute("select unit_code, period_start, period_end, first_received_at from reports "
-                       "where list_contains(?, unit_code) and period_start <= ? and period_end >= ?", [codes, end, start]).fetchall()
+    rows = con.execute(
+        "select unit_code, period_start, period_end, first_received_at from reports "
+        "where list_contains(?, unit_code) and period_start <= ? and period_end >= ?",
+        [codes, end, start],
+    ).fetchall()
     out: dict[str, list[Report]] = {c: [] for c in codes}
     for r in rows:
         out[r[0]].append(Report(*r))
@@ -56,17 +60,24 @@ def unit_status(unit: Unit, unit_reports: list[Report], start: date, end: date, 
     spans = [(r.start, r.end) for r in unit_reports]
     if not covers(spans, start, last):
         return "missing"
-    timely = [(r.start, r.end) for r in unit_reports if r.first_received_at.date() <= r.end + timedelta(days=on_time_days)]
+    timely = [
+        (r.start, r.end) for r in unit_reports if r.first_received_at.date() <= r.end + timedelta(days=on_time_days)
+    ]
     return "on_time" if covers(timely, start, last) else "late"
 
 
-def reporting(con: duckdb.DuckDBPyConnection, units: list[Unit], start: date, end: date,
-              on_time_days: int = config.ON_TIME_DAYS) -> dict[str, object]:
+def reporting(
+    con: duckdb.DuckDBPyConnection, units: list[Unit], start: date, end: date, on_time_days: int = config.ON_TIME_DAYS
+) -> dict[str, object]:
     by_unit = reports(con, [u.code for u in units], start, end)
     status = {u.code: unit_status(u, by_unit[u.code], start, end, on_time_days) for u in units}
     expected = sum(s is not None for s in status.values())
     received = sum(s in ("on_time", "late") for s in status.values())
     on_time = sum(s == "on_time" for s in status.values())
-    return {"reporting.expected": expected, "reporting.received": received,
-            "reporting.completeness": received / expected if expected else None,
-            "reporting.on_time": on_time, "reporting.timeliness": on_time / expected if expected else None}
+    return {
+        "reporting.expected": expected,
+        "reporting.received": received,
+        "reporting.completeness": received / expected if expected else None,
+        "reporting.on_time": on_time,
+        "reporting.timeliness": on_time / expected if expected else None,
+    }

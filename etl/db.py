@@ -1,4 +1,5 @@
 """The database: its schema (derived from the sheet specs) and how to open it safely across processes."""
+
 from __future__ import annotations
 
 import fcntl
@@ -14,7 +15,14 @@ import duckdb
 
 from etl.specs import SHEETS, YES_NO, Column, Sheet
 
-SQL_TYPES = {"text": "varchar", "count": "integer", "date": "date", "year": "integer", "percent": "double", "choice": "varchar"}
+SQL_TYPES = {
+    "text": "varchar",
+    "count": "integer",
+    "date": "date",
+    "year": "integer",
+    "percent": "double",
+    "choice": "varchar",
+}
 LOCK_RETRY_SECONDS = 30.0
 
 BASE_COLUMNS = "load_id integer not null, unit_code varchar not null, period_key varchar not null, period_start date not null, period_end date not null"
@@ -59,7 +67,9 @@ def is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
 
 
-def connect(path: Path | str, read_only: bool = False, retry_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str, read_only: bool = False, retry_seconds: float = LOCK_RETRY_SECONDS
+) -> duckdb.DuckDBPyConnection:
     """Open the database, retrying while another process holds the write lock (DuckDB: one writer or many readers)."""
     path = Path(path)
     if not read_only:

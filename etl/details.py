@@ -1,4 +1,5 @@
 """Breakdowns, lists and the "Cần chú ý" items behind the pages, on the same scope and definitions as `indicators`."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -25,15 +26,18 @@ def breakdown(con: duckdb.DuckDBPyConnection, s: Scope, name: str) -> list[dict]
     """Rows per value of a register column in the range: count and the sums the register carries."""
     table, day, column, sums = BREAKDOWNS[name]
     extra = "".join(f", sum({c}) as {c}" for c in sums)
-    cur = con.execute(f"select {column} as value, count(*) as count{extra} from {table} "
-                      f"where list_contains(?, unit_code) and {day} between ? and ? group by all order by count desc, value",
-                      [s.codes, s.start, s.end])
+    cur = con.execute(
+        f"select {column} as value, count(*) as count{extra} from {table} "
+        f"where list_contains(?, unit_code) and {day} between ? and ? group by all order by count desc, value",
+        [s.codes, s.start, s.end],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
-    cur = con.execute("""
+    cur = con.execute(
+        """
         with rows_in_range as (
             select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
         ), final as (
@@ -43,7 +47,9 @@ def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
                    sum(pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)) as pending_overdue_end
             from rows_in_range group by field
         )
-        select * from final order by received_online + received_offline desc""", [s.codes, s.start, s.end])
+        select * from final order by received_online + received_offline desc""",
+        [s.codes, s.start, s.end],
+    )
     names = [d[0] for d in cur.description]
     out = []
     for r in cur.fetchall():
@@ -61,10 +67,23 @@ def open_cases(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     rows = indicators.petition_rows(con, s)
     out = []
     for r in rows:
-        if r["in_jurisdiction"] and r["accepted"] <= s.end and (r["resolved_date"] is None or r["resolved_date"] > s.end):
+        if (
+            r["in_jurisdiction"]
+            and r["accepted"] <= s.end
+            and (r["resolved_date"] is None or r["resolved_date"] > s.end)
+        ):
             overdue = (indicators.as_of(s.end) - r["deadline"]).days if r["deadline"] else None
-            out.append({"unit_code": r["unit_code"], "case_id": r["case_id"], "petition_type": r["petition_type"], "field": r["field"],
-                        "accepted": r["accepted"], "deadline": r["deadline"], "days_overdue": max(0, overdue or 0)})
+            out.append(
+                {
+                    "unit_code": r["unit_code"],
+                    "case_id": r["case_id"],
+                    "petition_type": r["petition_type"],
+                    "field": r["field"],
+                    "accepted": r["accepted"],
+                    "deadline": r["deadline"],
+                    "days_overdue": max(0, overdue or 0),
+                }
+            )
     return sorted(out, key=lambda r: (-r["days_overdue"], r["accepted"]))
 
 
@@ -74,24 +93,29 @@ def petition_breakdowns(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, d
 
 
 def dialogues(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
-    cur = con.execute("""select unit_code, dialogue_date, topic, host, mode, participants, issues_raised, issues_answered
+    cur = con.execute(
+        """select unit_code, dialogue_date, topic, host, mode, participants, issues_raised, issues_answered
                          from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ? order by dialogue_date""",
-                      [s.codes, s.start, s.end])
+        [s.codes, s.start, s.end],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def emulation_models(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
-    cur = con.execute("""select unit_code, model_name, field, recognised_year, level, is_rewarded from emulation_models
+    cur = con.execute(
+        """select unit_code, model_name, field, recognised_year, level, is_rewarded from emulation_models
                          where list_contains(?, unit_code) and recognised_year between ? and ? order by recognised_year, model_name""",
-                      [s.codes, s.start.year, s.end.year])
+        [s.codes, s.start.year, s.end.year],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def plan_tasks(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     """Each unit's latest «Kế hoạch» in the range (the rows `plan.done_rate` counts)."""
-    cur = con.execute("""
+    cur = con.execute(
+        """
         with ranked as (
             select distinct unit_code, period_key, period_start, period_end from plan_tasks
             where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
@@ -101,18 +125,23 @@ def plan_tasks(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
         ), final as (
             select unit_code, period_key, task_code, content, progress, percent from plan_tasks join latest using (unit_code, period_key)
         )
-        select * from final order by unit_code, task_code""", [s.codes, s.start, s.end])
+        select * from final order by unit_code, task_code""",
+        [s.codes, s.start, s.end],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def loads(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     """Workbooks in force for the scope's units that overlap the range, with when they were loaded and their warnings."""
-    cur = con.execute("""select r.unit_code, r.period_key, r.period_start, r.period_end, h.file_name, h.loaded_at,
+    cur = con.execute(
+        """select r.unit_code, r.period_key, r.period_start, r.period_end, h.file_name, h.loaded_at,
                                 r.first_received_at, h.rows_json, h.warnings_json, h.replaced_load_id, h.load_id
                          from reports r join load_history h using (load_id)
                          where list_contains(?, r.unit_code) and r.period_start <= ? and r.period_end >= ?
-                         order by r.period_start, r.unit_code""", [s.codes, s.end, s.start])
+                         order by r.period_start, r.unit_code""",
+        [s.codes, s.end, s.start],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
@@ -123,7 +152,9 @@ def reporting_grid(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) 
     by_unit = coverage.reports(con, s.codes, s.start, s.end)
     for m in periods.months(s.start, s.end):
         for u in s.units:
-            status = coverage.unit_status(u, [r for r in by_unit[u.code] if r.start <= m.end and r.end >= m.start], m.start, m.end, on_time_days)
+            status = coverage.unit_status(
+                u, [r for r in by_unit[u.code] if r.start <= m.end and r.end >= m.start], m.start, m.end, on_time_days
+            )
             if status:
                 out.append({"unit_code": u.code, "period_key": m.key, "status": status})
     return out
@@ -137,34 +168,65 @@ def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> li
     cover = indicators.covered_days(con, s)
     missed = [w for w in indicators.chair_weeks(con, s, cover) if not w["met"]]
     for w in missed[-5:]:
-        items.append({"kind": "reception", "text": f"{name(w['unit_code']) + ': ' if name(w['unit_code']) else ''}Chủ tịch không tiếp công dân định kỳ "
-                      f"tuần {w['start']:%d/%m} – {w['end']:%d/%m/%Y} (quy định ít nhất {w['required']} ngày)."})
+        items.append(
+            {
+                "kind": "reception",
+                "text": f"{name(w['unit_code']) + ': ' if name(w['unit_code']) else ''}Chủ tịch không tiếp công dân định kỳ "
+                f"tuần {w['start']:%d/%m} – {w['end']:%d/%m/%Y} (quy định ít nhất {w['required']} ngày).",
+            }
+        )
     if len(missed) > 5:
-        items.append({"kind": "reception", "text": f"… và {len(missed) - 5} tuần khác không có buổi tiếp công dân định kỳ của Chủ tịch."})
+        items.append(
+            {
+                "kind": "reception",
+                "text": f"… và {len(missed) - 5} tuần khác không có buổi tiếp công dân định kỳ của Chủ tịch.",
+            }
+        )
     cases = [c for c in open_cases(con, s) if c["days_overdue"] > 0]
     if cases:
         worst = cases[0]
-        items.append({"kind": "petitions", "text": f"{len(cases)} đơn thư đã quá hạn giải quyết; lâu nhất quá hạn {worst['days_overdue']} ngày "
-                      f"(hạn {worst['deadline']:%d/%m/%Y})."})
+        items.append(
+            {
+                "kind": "petitions",
+                "text": f"{len(cases)} đơn thư đã quá hạn giải quyết; lâu nhất quá hạn {worst['days_overdue']} ngày "
+                f"(hạn {worst['deadline']:%d/%m/%Y}).",
+            }
+        )
     year = indicators.Scope(s.code, s.units, date(s.end.year, 1, 1), s.end)
     held = {r["unit_code"] for r in dialogues(con, year)}
     required = [c for c, spans in indicators.covered_days(con, year).items() if spans]
     for code in required:
         if code not in held:
             who = units[code].name if len(units) > 1 else "Xã"
-            items.append({"kind": "dialogue", "text": f"{who} chưa tổ chức hội nghị đối thoại với Nhân dân trong năm {s.end.year} (quy định ít nhất 1 lần/năm)."})
+            items.append(
+                {
+                    "kind": "dialogue",
+                    "text": f"{who} chưa tổ chức hội nghị đối thoại với Nhân dân trong năm {s.end.year} (quy định ít nhất 1 lần/năm).",
+                }
+            )
     for r in reporting_grid(con, s, on_time_days):
-        if r["status"] == "missing" and periods.parse(r["period_key"]).end + timedelta(days=on_time_days) >= date.today():
+        if (
+            r["status"] == "missing"
+            and periods.parse(r["period_key"]).end + timedelta(days=on_time_days) >= date.today()
+        ):
             continue  # not due yet
         if r["status"] != "on_time":
             what = "chưa nộp" if r["status"] == "missing" else "nộp muộn"
-            items.append({"kind": "reporting", "text": f"{units[r['unit_code']].name}: báo cáo {periods.parse(r['period_key']).phrase} {what}."})
+            items.append(
+                {
+                    "kind": "reporting",
+                    "text": f"{units[r['unit_code']].name}: báo cáo {periods.parse(r['period_key']).phrase} {what}.",
+                }
+            )
     return items
 
 
-def tthc_resolution_by_period(con: duckdb.DuckDBPyConnection, s: Scope, bounds: tuple[tuple[date, date], ...]) -> list[dict]:
+def tthc_resolution_by_period(
+    con: duckdb.DuckDBPyConnection, s: Scope, bounds: tuple[tuple[date, date], ...]
+) -> list[dict]:
     """Resolved early / on time / late per sub-range (the points of a trend), same row rule as `indicators.tthc`; None where no rows."""
-    cur = con.execute("""
+    cur = con.execute(
+        """
         with points as (
             select unnest(range(len(?))) as i, unnest(?) as start_date, unnest(?) as end_date
         ), final as (
@@ -174,10 +236,14 @@ def tthc_resolution_by_period(con: duckdb.DuckDBPyConnection, s: Scope, bounds: 
               on list_contains(?, t.unit_code) and t.period_start >= points.start_date and t.period_end <= points.end_date
             group by i
         )
-        select * from final order by i""", [[a for a, _ in bounds], [a for a, _ in bounds], [b for _, b in bounds], s.codes])
+        select * from final order by i""",
+        [[a for a, _ in bounds], [a for a, _ in bounds], [b for _, b in bounds], s.codes],
+    )
     out = []
     for _, early, on_time, late, n in cur.fetchall():
-        out.append({"resolved_early": early or 0, "resolved_on_time": on_time or 0, "resolved_late": late or 0} if n else None)
+        out.append(
+            {"resolved_early": early or 0, "resolved_on_time": on_time or 0, "resolved_late": late or 0} if n else None
+        )
     return out
 
 
@@ -193,8 +259,17 @@ def plan_progress(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     """Per task code over the units' latest «Kế hoạch» in the range: how many units have it done, in progress, not started."""
     out: dict[str, dict] = {}
     for r in plan_tasks(con, s):
-        row = out.setdefault(r["task_code"], {"task_code": r["task_code"], "content": r["content"], "units": 0,
-                                               "done": 0, "in_progress": 0, "not_started": 0})
+        row = out.setdefault(
+            r["task_code"],
+            {
+                "task_code": r["task_code"],
+                "content": r["content"],
+                "units": 0,
+                "done": 0,
+                "in_progress": 0,
+                "not_started": 0,
+            },
+        )
         row["units"] += 1
         row[PLAN_STAGES[r["progress"]]] += 1
     return list(out.values())
@@ -203,8 +278,17 @@ def plan_progress(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
 def reporting_summary(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> list[dict]:
     """Per month of the range, the unit names on time / late / missing, and not yet due (missing before its deadline)."""
     names = {u.code: u.name for u in s.units}
-    out = {m.key: {"period_key": m.key, "on_time": [], "late": [], "missing": [], "not_due": [],
-                   "due": (date.today() - m.end).days > on_time_days} for m in periods.months(s.start, s.end)}
+    out = {
+        m.key: {
+            "period_key": m.key,
+            "on_time": [],
+            "late": [],
+            "missing": [],
+            "not_due": [],
+            "due": (date.today() - m.end).days > on_time_days,
+        }
+        for m in periods.months(s.start, s.end)
+    }
     for r in reporting_grid(con, s, on_time_days):
         row = out[r["period_key"]]
         status = "not_due" if r["status"] == "missing" and not row["due"] else r["status"]

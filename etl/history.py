@@ -1,4 +1,5 @@
 """The load history as users read it: every accepted file, who loaded it and when, what it replaced, whether it is in force."""
+
 from __future__ import annotations
 
 import duckdb
@@ -8,9 +9,12 @@ from etl.indicators import Scope
 
 def history(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     """Loads of the scope's units (any period), newest first; `in_force` is False once a newer version replaced it."""
-    has_by = con.execute("select count(*) from duckdb_columns() where table_name = 'load_history' and column_name = 'loaded_by'").fetchone()[0]
+    has_by = con.execute(
+        "select count(*) from duckdb_columns() where table_name = 'load_history' and column_name = 'loaded_by'"
+    ).fetchone()[0]
     by = "h.loaded_by" if has_by else "null"  # a database written before the column existed, read-only here
-    cur = con.execute(f"""
+    cur = con.execute(
+        f"""
         with final as (
             select h.load_id, h.file_name, {by} as loaded_by, h.loaded_at, h.received_at, h.unit_code, h.period_key,
                    h.replaced_load_id, h.rows_json, h.warnings_json, h.archive_name,
@@ -19,6 +23,8 @@ def history(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
             from load_history h left join reports r using (load_id)
             where list_contains(?, h.unit_code)
         )
-        select * from final order by load_id desc""", [s.codes])
+        select * from final order by load_id desc""",
+        [s.codes],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]

@@ -3,6 +3,7 @@
 Pages, reports, the CLI and tests all call `compute`. Rates are ratios of sums (never means of rates);
 flows add up over periods, stocks are taken from the first/last period in the range.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -24,6 +25,7 @@ def ratio(num: float, den: float) -> float | None:
 @dataclass(frozen=True)
 class Scope:
     """The reporting units a selection stands for, and the range."""
+
     code: str
     units: tuple[reference.Unit, ...]
     start: date
@@ -38,7 +40,9 @@ def scope(code: str, start: date, end: date, roll_forward: bool = False, units: 
     units = units or reference.units()
     members = units.communes(code)
     group = units.get(code)
-    if group.level != "xa" and group.valid_to and end > group.valid_to:  # a former district maps to the communes it became
+    if (
+        group.level != "xa" and group.valid_to and end > group.valid_to
+    ):  # a former district maps to the communes it became
         members = members + [u for u in units.successors(members) if u not in members]
     if roll_forward:
         members = members + [p for m in list(members) for p in units.predecessors(m.code) if p.level == "xa"]
@@ -50,7 +54,9 @@ def _one(con, sql: str, params: list) -> tuple:
 
 
 def tthc(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
-    flows = _one(con, """
+    flows = _one(
+        con,
+        """
         with rows_in_range as (
             select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
         ), final as (
@@ -62,29 +68,42 @@ def tthc(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
                    count(*)
             from rows_in_range
         )
-        select * from final""", [s.codes, s.start, s.end])
+        select * from final""",
+        [s.codes, s.start, s.end],
+    )
     received, online, resolved, timely, late, opening, pending, overdue, n = flows
     if not n:
         received = online = resolved = timely = late = opening = pending = overdue = None
-    return {"tthc.carried_over": opening, "tthc.received_new": received, "tthc.received_online": online,
-            "tthc.resolved": resolved, "tthc.resolved_late": late, "tthc.pending_end": pending,
-            "tthc.pending_overdue_end": overdue,
-            "tthc.on_time_rate": ratio(timely or 0, resolved or 0), "tthc.online_rate": ratio(online or 0, received or 0)}
+    return {
+        "tthc.carried_over": opening,
+        "tthc.received_new": received,
+        "tthc.received_online": online,
+        "tthc.resolved": resolved,
+        "tthc.resolved_late": late,
+        "tthc.pending_end": pending,
+        "tthc.pending_overdue_end": overdue,
+        "tthc.on_time_rate": ratio(timely or 0, resolved or 0),
+        "tthc.online_rate": ratio(online or 0, received or 0),
+    }
 
 
 def petition_rows(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     """Petition cases of the scope that matter for [start, end], each with its accepted date and legal deadline."""
     remote = {u.code: u.is_remote for u in s.units}
-    cur = con.execute("""select unit_code, case_id, received_date, coalesce(accepted_date, received_date) as accepted,
+    cur = con.execute(
+        """select unit_code, case_id, received_date, coalesce(accepted_date, received_date) as accepted,
                                 petition_type, field, in_jurisdiction, complexity, resolved_date, is_crowd
                          from petitions where list_contains(?, unit_code) and received_date <= ?
                            and (resolved_date is null or resolved_date >= ? or received_date >= ?)""",
-                      [s.codes, s.end, s.start, s.start])
+        [s.codes, s.end, s.start, s.start],
+    )
     names = [d[0] for d in cur.description]
     out = []
     for values in cur.fetchall():
         row = dict(zip(names, values))
-        days = reference.deadline_days(row["petition_type"], row["complexity"] or "Thường", remote[row["unit_code"]], row["accepted"])
+        days = reference.deadline_days(
+            row["petition_type"], row["complexity"] or "Thường", remote[row["unit_code"]], row["accepted"]
+        )
         row["deadline"] = row["accepted"] + timedelta(days=days) if days is not None else None
         out.append(row)
     return out
@@ -102,10 +121,15 @@ def petition_stats(rows: list[dict], start: date, end: date) -> dict[str, object
     resolved = [r for r in mine if r["resolved_date"] and start <= r["resolved_date"] <= end]
     on_time = [r for r in resolved if r["deadline"] is None or r["resolved_date"] <= r["deadline"]]
     open_at_end = [r for r in mine if r["accepted"] <= end and (r["resolved_date"] is None or r["resolved_date"] > end)]
-    return {"petitions.received": received, "petitions.must_resolve": len(must), "petitions.resolved": len(resolved),
-            "petitions.resolution_rate": ratio(len(resolved), len(must)), "petitions.on_time_rate": ratio(len(on_time), len(resolved)),
-            "petitions.overdue_open": sum(r["deadline"] is not None and r["deadline"] < as_of(end) for r in open_at_end),
-            "petitions.crowd_cases": sum(bool(r["is_crowd"]) for r in must)}
+    return {
+        "petitions.received": received,
+        "petitions.must_resolve": len(must),
+        "petitions.resolved": len(resolved),
+        "petitions.resolution_rate": ratio(len(resolved), len(must)),
+        "petitions.on_time_rate": ratio(len(on_time), len(resolved)),
+        "petitions.overdue_open": sum(r["deadline"] is not None and r["deadline"] < as_of(end) for r in open_at_end),
+        "petitions.crowd_cases": sum(bool(r["is_crowd"]) for r in must),
+    }
 
 
 def petition_breakdown(rows: list[dict], start: date, end: date, by: str) -> dict[str, dict[str, object]]:
@@ -122,7 +146,9 @@ def covered_days(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, list[cov
     return {c: coverage.merge([(max(r.start, s.start), min(r.end, s.end)) for r in rs]) for c, rs in by_unit.items()}
 
 
-def chair_slots(s: Scope, cover: dict[str, list[coverage.Interval]], host: str = "Chủ tịch") -> list[tuple[str, date, date, int]]:
+def chair_slots(
+    s: Scope, cover: dict[str, list[coverage.Interval]], host: str = "Chủ tịch"
+) -> list[tuple[str, date, date, int]]:
     """(unit, first day, last day, required days) for each week or month the reception rule in force covers."""
     slots = []
     rules = [r for r in reference.rules("reception_rules") if r["host"] == host]
@@ -141,9 +167,11 @@ def chair_slots(s: Scope, cover: dict[str, list[coverage.Interval]], host: str =
 
 def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> list[dict]:
     """Each week (or month) the chairman's reception rule covers, with the days held and whether the rule was met."""
-    chair = con.execute("""select unit_code, reception_date from receptions where list_contains(?, unit_code)
+    chair = con.execute(
+        """select unit_code, reception_date from receptions where list_contains(?, unit_code)
         and reception_date between ? and ? and host = 'Chủ tịch' and form = 'Định kỳ'""",
-                        [s.codes, s.start - timedelta(days=6), s.end + timedelta(days=6)]).fetchall()
+        [s.codes, s.start - timedelta(days=6), s.end + timedelta(days=6)],
+    ).fetchall()
     held = defaultdict(list)
     for code, d in chair:
         held[code].append(d)
@@ -155,14 +183,23 @@ def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> list[d
 
 
 def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str, object]:
-    days, citizens, cases, crowds, chair_days = _one(con, """select count(*), sum(citizens), sum(cases), sum(crowd_groups),
+    days, citizens, cases, crowds, chair_days = _one(
+        con,
+        """select count(*), sum(citizens), sum(cases), sum(crowd_groups),
         count(*) filter (where host = 'Chủ tịch' and form = 'Định kỳ') from receptions
-        where list_contains(?, unit_code) and reception_date between ? and ?""", [s.codes, s.start, s.end])
+        where list_contains(?, unit_code) and reception_date between ? and ?""",
+        [s.codes, s.start, s.end],
+    )
     weeks = chair_weeks(con, s, cover)
-    return {"reception.days": days, "reception.citizens": citizens or 0, "reception.cases": cases or 0,
-            "reception.crowd_groups": crowds or 0, "reception.chair_days": chair_days,
-            "reception.chair_required": sum(w["required"] for w in weeks),
-            "reception.chair_compliance": ratio(sum(w["met"] for w in weeks), len(weeks))}
+    return {
+        "reception.days": days,
+        "reception.citizens": citizens or 0,
+        "reception.cases": cases or 0,
+        "reception.crowd_groups": crowds or 0,
+        "reception.chair_days": chair_days,
+        "reception.chair_required": sum(w["required"] for w in weeks),
+        "reception.chair_compliance": ratio(sum(w["met"] for w in weeks), len(weeks)),
+    }
 
 
 def years_required(s: Scope, cover: dict) -> int:
@@ -173,12 +210,36 @@ def years_required(s: Scope, cover: dict) -> int:
 
 def registers(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
     p = [s.codes, s.start, s.end]
-    d = _one(con, "select count(*), sum(participants), sum(issues_raised), sum(issues_answered) from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ?", p)
-    k = _one(con, "select count(*), count(*) filter (where list_contains(?, behaviour)) from discipline where list_contains(?, unit_code) and decision_date between ? and ?", [list(HARASSMENT)] + p)
-    i = _one(con, "select count(*), sum(officials_checked), sum(violations) from inspections where list_contains(?, unit_code) and inspection_date between ? and ?", p)
-    o = _one(con, "select count(*), sum(participants) from outreach where list_contains(?, unit_code) and event_date between ? and ?", p)
-    g = _one(con, "select count(*), sum(recommendations), sum(accepted) from supervision where list_contains(?, unit_code) and event_date between ? and ?", p)
-    e = _one(con, "select count(*) from emulation_models where list_contains(?, unit_code) and recognised_year between ? and ?", [s.codes, s.start.year, s.end.year])
+    d = _one(
+        con,
+        "select count(*), sum(participants), sum(issues_raised), sum(issues_answered) from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ?",
+        p,
+    )
+    k = _one(
+        con,
+        "select count(*), count(*) filter (where list_contains(?, behaviour)) from discipline where list_contains(?, unit_code) and decision_date between ? and ?",
+        [list(HARASSMENT)] + p,
+    )
+    i = _one(
+        con,
+        "select count(*), sum(officials_checked), sum(violations) from inspections where list_contains(?, unit_code) and inspection_date between ? and ?",
+        p,
+    )
+    o = _one(
+        con,
+        "select count(*), sum(participants) from outreach where list_contains(?, unit_code) and event_date between ? and ?",
+        p,
+    )
+    g = _one(
+        con,
+        "select count(*), sum(recommendations), sum(accepted) from supervision where list_contains(?, unit_code) and event_date between ? and ?",
+        p,
+    )
+    e = _one(
+        con,
+        "select count(*) from emulation_models where list_contains(?, unit_code) and recognised_year between ? and ?",
+        [s.codes, s.start.year, s.end.year],
+    )
     return register_figures(d, k, i, o, g, e)
 
 
@@ -186,17 +247,29 @@ def register_figures(d: tuple, k: tuple, i: tuple, o: tuple, g: tuple, e: tuple)
     """The register indicators from each register's aggregate row: dialogues (count, participants, raised, answered),
     discipline (count, harassment), inspections (count, checked, violations), outreach (count, participants),
     supervision (count, recommendations, accepted), emulation models (count,)."""
-    return {"dialogue.sessions": d[0], "dialogue.participants": d[1] or 0, "dialogue.issues_raised": d[2] or 0,
-            "dialogue.answer_rate": ratio(d[3] or 0, d[2] or 0),
-            "discipline.decisions": k[0], "discipline.harassment": k[1],
-            "inspection.count": i[0], "inspection.officials_checked": i[1] or 0, "inspection.violations": i[2] or 0,
-            "outreach.events": o[0], "outreach.participants": o[1] or 0,
-            "supervision.events": g[0], "supervision.recommendations": g[1] or 0,
-            "supervision.acceptance_rate": ratio(g[2] or 0, g[1] or 0), "emulation.models": e[0]}
+    return {
+        "dialogue.sessions": d[0],
+        "dialogue.participants": d[1] or 0,
+        "dialogue.issues_raised": d[2] or 0,
+        "dialogue.answer_rate": ratio(d[3] or 0, d[2] or 0),
+        "discipline.decisions": k[0],
+        "discipline.harassment": k[1],
+        "inspection.count": i[0],
+        "inspection.officials_checked": i[1] or 0,
+        "inspection.violations": i[2] or 0,
+        "outreach.events": o[0],
+        "outreach.participants": o[1] or 0,
+        "supervision.events": g[0],
+        "supervision.recommendations": g[1] or 0,
+        "supervision.acceptance_rate": ratio(g[2] or 0, g[1] or 0),
+        "emulation.models": e[0],
+    }
 
 
 def plan(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
-    done, tasks = _one(con, """
+    done, tasks = _one(
+        con,
+        """
         with ranked as (
             select distinct unit_code, period_key, period_start, period_end from plan_tasks
             where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
@@ -207,12 +280,20 @@ def plan(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
             select count(*) filter (where progress = 'Hoàn thành') as done, count(*) as tasks
             from plan_tasks join latest using (unit_code, period_key)
         )
-        select * from final""", [s.codes, s.start, s.end])
+        select * from final""",
+        [s.codes, s.start, s.end],
+    )
     return {"plan.tasks": tasks, "plan.done_rate": ratio(done, tasks)}
 
 
-def compute(con: duckdb.DuckDBPyConnection, code: str, start: date, end: date, roll_forward: bool = False,
-            units: reference.Units | None = None) -> dict[str, object]:
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    start: date,
+    end: date,
+    roll_forward: bool = False,
+    units: reference.Units | None = None,
+) -> dict[str, object]:
     """Every indicator id for a unit or group over [start, end]."""
     s = scope(code, start, end, roll_forward, units)
     cover = covered_days(con, s)

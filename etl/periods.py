@@ -1,4 +1,5 @@
 """Reporting periods: keys (2024-03, 2024Q1, 2024H1, 2024M9, 2024), their dates and Vietnamese labels."""
+
 from __future__ import annotations
 
 import calendar
@@ -55,7 +56,9 @@ def parse(key: str) -> Period:
     """Parse a period key; raises PeriodError with a Vietnamese message."""
     m = _KEY_RE.match(str(key).strip().upper().replace("-Q", "Q"))
     if not m:
-        raise PeriodError(f"Kỳ «{key}» không hợp lệ: dùng 2024-03 (tháng), 2024Q1 (quý), 2024H1/2024H2 (6 tháng), 2024M9 (9 tháng) hoặc 2024 (năm).")
+        raise PeriodError(
+            f"Kỳ «{key}» không hợp lệ: dùng 2024-03 (tháng), 2024Q1 (quý), 2024H1/2024H2 (6 tháng), 2024M9 (9 tháng) hoặc 2024 (năm)."
+        )
     year = int(m.group(1))
     if not 2000 <= year <= 2100:
         raise PeriodError(f"Năm {year} của kỳ «{key}» không hợp lệ.")
@@ -81,7 +84,9 @@ def from_parts(kind: str, number: int | None, year: int) -> Period:
     if kind in limits:
         if number is None or not 1 <= number <= limits[kind]:
             found = "để trống" if number is None else f"là «{number}»"
-            raise PeriodError(f"Kỳ {found}, nhưng với loại kỳ «{KIND_LABELS[kind]}» phải là số từ 1 đến {limits[kind]}.")
+            raise PeriodError(
+                f"Kỳ {found}, nhưng với loại kỳ «{KIND_LABELS[kind]}» phải là số từ 1 đến {limits[kind]}."
+            )
         key = {"month": f"{year}-{number:02d}", "quarter": f"{year}Q{number}", "half": f"{year}H{number}"}[kind]
     else:
         key = f"{year}M9" if kind == "nine" else str(year)

@@ -1,8 +1,8 @@
 """File -> raw cell grids per sheet, with python-calamine (macros never run, formulas give their cached values)."""
+
 from __future__ import annotations
 
 import io
-
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,22 +30,30 @@ class RawWorkbook:
 def _check_container(name: str, data: bytes) -> None:
     ext = Path(name).suffix.lower()
     if ext not in EXTENSIONS:
-        raise ReadError(f"{name}: loại tệp «{ext or 'không có đuôi'}» không được nhận. Hãy lưu bảng tính dưới dạng .xlsx (hoặc .xls, .xlsm, .ods).")
+        raise ReadError(
+            f"{name}: loại tệp «{ext or 'không có đuôi'}» không được nhận. Hãy lưu bảng tính dưới dạng .xlsx (hoặc .xls, .xlsm, .ods)."
+        )
     if not data:
         raise ReadError(f"{name}: tệp rỗng (0 byte). Hãy mở lại bảng tính, lưu và gửi lại.")
     if len(data) > config.MAX_UPLOAD_BYTES:
         size = f"{len(data) / 1048576:.1f}".replace(".", ",")
         limit = f"{config.MAX_UPLOAD_BYTES / 1048576:g}".replace(".", ",")
-        raise ReadError(f"{name}: tệp quá lớn ({size} MB, tối đa {limit} MB). Bảng tính báo cáo của một xã thường nhỏ hơn 1 MB: xóa ảnh hoặc trang thừa rồi gửi lại.")
+        raise ReadError(
+            f"{name}: tệp quá lớn ({size} MB, tối đa {limit} MB). Bảng tính báo cáo của một xã thường nhỏ hơn 1 MB: xóa ảnh hoặc trang thừa rồi gửi lại."
+        )
     if ext == ".xls":
         if not data.startswith(OLE2_MAGIC):
-            raise ReadError(f"{name}: tệp không phải bảng tính Excel 97-2003 (.xls) thật (có thể là tệp khác bị đổi đuôi). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
+            raise ReadError(
+                f"{name}: tệp không phải bảng tính Excel 97-2003 (.xls) thật (có thể là tệp khác bị đổi đuôi). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
+            )
     elif data.startswith(OLE2_MAGIC):
         if ENCRYPTED_MARK in data:  # an encrypted OOXML file is an OLE2 container with an EncryptedPackage stream
             raise ReadError(f"{name}: tệp được đặt mật khẩu (mã hóa). Hãy bỏ mật khẩu rồi lưu lại và gửi lại.")
         # otherwise an Excel 97-2003 file saved with the wrong extension: calamine reads it by content
     elif not data.startswith(ZIP_MAGIC):
-        raise ReadError(f"{name}: nội dung tệp không phải bảng tính {ext} (có thể là tệp CSV hoặc văn bản bị đổi đuôi). Hãy mở bằng Excel và lưu dưới dạng .xlsx.")
+        raise ReadError(
+            f"{name}: nội dung tệp không phải bảng tính {ext} (có thể là tệp CSV hoặc văn bản bị đổi đuôi). Hãy mở bằng Excel và lưu dưới dạng .xlsx."
+        )
 
 
 def read_bytes(name: str, data: bytes) -> RawWorkbook:
@@ -61,11 +69,12 @@ def read_bytes(name: str, data: bytes) -> RawWorkbook:
         kind = type(exc).__name__
         if "Password" in kind:
             raise ReadError(f"{name}: tệp được đặt mật khẩu. Hãy bỏ mật khẩu rồi lưu lại và gửi lại.") from exc
-        raise ReadError(f"{name}: tệp bị hỏng, không đọc được ({kind}). Hãy mở bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx và gửi lại.") from exc
+        raise ReadError(
+            f"{name}: tệp bị hỏng, không đọc được ({kind}). Hãy mở bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx và gửi lại."
+        ) from exc
     return RawWorkbook(name, sheets, frozenset(hidden))
 
 
 def read_path(path: str | Path, name: str | None = None) -> RawWorkbook:
     path = Path(path)
     return read_bytes(name or path.name, path.read_bytes())
-

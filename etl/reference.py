@@ -1,4 +1,5 @@
 """Reference tables (units, legal rules, targets) read from editable CSV files, with the unit hierarchy logic."""
+
 from __future__ import annotations
 
 import csv
@@ -101,12 +102,23 @@ class Units:
 @lru_cache(maxsize=8)
 def _load_units(path: str, mtime: float, groups_path: str, groups_mtime: float) -> Units:
     rows = _rows(Path(path).name, Path(path).parent)
-    units = [Unit(r["code"], r["name"], r["level"], r["parent_code"] or None, _date(r["valid_from"]) or date(1900, 1, 1),
-                  _date(r["valid_to"]), r["successor_code"] or None, r["is_remote"] in ("1", "true", "True")) for r in rows]
+    units = [
+        Unit(
+            r["code"],
+            r["name"],
+            r["level"],
+            r["parent_code"] or None,
+            _date(r["valid_from"]) or date(1900, 1, 1),
+            _date(r["valid_to"]),
+            r["successor_code"] or None,
+            r["is_remote"] in ("1", "true", "True"),
+        )
+        for r in rows
+    ]
     known = {u.code for u in units}
     members: dict[str, list[str]] = {}
     names: dict[str, str] = {}
-    for r in (_rows(Path(groups_path).name, Path(groups_path).parent) if groups_mtime else []):
+    for r in _rows(Path(groups_path).name, Path(groups_path).parent) if groups_mtime else []:
         code = r["group_code"]
         if code in known:
             raise ValueError(f"groups.csv: mã nhóm «{code}» trùng với mã một đơn vị trong units.csv.")
@@ -130,6 +142,7 @@ def units(folder: Path | None = None) -> Units:
 @dataclass(frozen=True)
 class Rule:
     """A dated row of a rules table: fields are the CSV's columns."""
+
     fields: dict
     valid_from: date
     valid_to: date | None
@@ -155,7 +168,9 @@ def rules(name: str, folder: Path | None = None) -> tuple[Rule, ...]:
 
 def discipline_form_allowed(subject: str, form: str, on: date) -> bool:
     """Is `form` a discipline form the law allowed for `subject` on `on` (NĐ 112/2020 until 30/6/2025, NĐ 172/2025 after)."""
-    return any(r["subject"] == subject and r["form"] in ("*", form) and r.in_force(on) for r in rules("discipline_forms"))
+    return any(
+        r["subject"] == subject and r["form"] in ("*", form) and r.in_force(on) for r in rules("discipline_forms")
+    )
 
 
 def allowed_forms(subject: str, on: date) -> list[str]:
@@ -164,7 +179,11 @@ def allowed_forms(subject: str, on: date) -> list[str]:
 
 def deadline_days(petition_type: str, complexity: str, is_remote: bool, accepted: date) -> int | None:
     for r in rules("deadline_rules"):
-        if (r["petition_type"] == petition_type and r["complexity"] in ("*", complexity)
-                and r["is_remote"] in ("*", "1" if is_remote else "0") and r.in_force(accepted)):
+        if (
+            r["petition_type"] == petition_type
+            and r["complexity"] in ("*", complexity)
+            and r["is_remote"] in ("*", "1" if is_remote else "0")
+            and r.in_force(accepted)
+        ):
             return int(r["days"])
     return None

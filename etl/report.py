@@ -1,4 +1,5 @@
 """Vietnamese text reports of load results, for the terminal (and reused by pages)."""
+
 from __future__ import annotations
 
 from etl import reference
@@ -18,7 +19,9 @@ def describe(result: LoadResult) -> str:
     if result.status == "unchanged":
         return f"[KHÔNG THAY ĐỔI] {result.file_name}: tệp giống hệt bản đã nhập cho {head}."
     if result.status == "rejected":
-        lines = [f"[KHÔNG NHẬP] {result.file_name}{': ' + head if head else ''} — {len(result.errors)} lỗi, cơ sở dữ liệu không thay đổi:"]
+        lines = [
+            f"[KHÔNG NHẬP] {result.file_name}{': ' + head if head else ''} — {len(result.errors)} lỗi, cơ sở dữ liệu không thay đổi:"
+        ]
         lines += [f"  - {p.where + ': ' if p.where else ''}{p.message}" for p in result.errors]
     else:
         rows = ", ".join(f"{sheet} {fmt_int(n)} dòng" for sheet, n in result.rows.items()) or "không có dòng số liệu"

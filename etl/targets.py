@@ -1,4 +1,5 @@
 """Targets (chỉ tiêu) from the editable targets table, and the met / near / not met status of a figure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ class Target:
 
 def target_for(indicator: str, unit_code: str, on: date, figures: dict | None = None) -> Target | None:
     """The target in force on `on` for the unit (a unit-specific row wins over `*`); `=other.id` refers to a figure."""
-    rows = [r for r in reference.rules("targets") if r["indicator_id"] == indicator and r.in_force(on)
-            and r["unit_code"] in ("*", unit_code)]
+    rows = [
+        r
+        for r in reference.rules("targets")
+        if r["indicator_id"] == indicator and r.in_force(on) and r["unit_code"] in ("*", unit_code)
+    ]
     if not rows:
         return None
     row = sorted(rows, key=lambda r: r["unit_code"] == "*")[0]
@@ -60,5 +64,10 @@ def evaluate(figures: dict, unit_code: str, on: date) -> dict[str, dict]:
     for ind in sorted({r["indicator_id"] for r in reference.rules("targets")}):
         t = target_for(ind, unit_code, on, figures)
         if t is not None and ind in figures:
-            out[ind] = {"target": t.value, "direction": t.direction, "status": status(figures[ind], t), "source": t.source}
+            out[ind] = {
+                "target": t.value,
+                "direction": t.direction,
+                "status": status(figures[ind], t),
+                "source": t.source,
+            }
     return out

@@ -4,6 +4,7 @@ Everything sheet-specific comes from SHEETS / INFO_FIELDS: headers, widths, numb
 validation and the choice lists on the hidden «Danh mục» sheet. Only the «Hướng dẫn» prose is written
 here, and it too iterates over the specs.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Iterable
 
 import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,16 +45,22 @@ HINT_FONT = Font(italic=True, color="808080")
 TITLE_FONT = Font(bold=True, size=14)
 HEADING_FONT = Font(bold=True, size=12)
 SHEET_NOTES = {  # rules of the contract that are not column properties
-    "TTHC": ("Mỗi dòng phải cân đối: Kỳ trước chuyển qua + Tiếp nhận trực tuyến + Tiếp nhận trực tiếp, bưu chính "
-             "= Giải quyết trước hạn + đúng hạn + quá hạn + Đang giải quyết trong hạn + Đang giải quyết quá hạn "
-             "+ Trả lại, rút hồ sơ.",),
-    "Đơn thư": ("Ghi lại vụ việc cũ với đúng «Mã đơn» đã dùng. «Ngày thụ lý» không trước «Ngày nhận», "
-                "«Ngày giải quyết» không trước «Ngày thụ lý»; «Kết quả» bắt buộc khi đã có «Ngày giải quyết».",),
+    "TTHC": (
+        "Mỗi dòng phải cân đối: Kỳ trước chuyển qua + Tiếp nhận trực tuyến + Tiếp nhận trực tiếp, bưu chính "
+        "= Giải quyết trước hạn + đúng hạn + quá hạn + Đang giải quyết trong hạn + Đang giải quyết quá hạn "
+        "+ Trả lại, rút hồ sơ.",
+    ),
+    "Đơn thư": (
+        "Ghi lại vụ việc cũ với đúng «Mã đơn» đã dùng. «Ngày thụ lý» không trước «Ngày nhận», "
+        "«Ngày giải quyết» không trước «Ngày thụ lý»; «Kết quả» bắt buộc khi đã có «Ngày giải quyết».",
+    ),
     "Đối thoại": ("«Số ý kiến đã trả lời, giải quyết» không được lớn hơn «Số ý kiến, kiến nghị».",),
     "Kiểm tra công vụ": ("«Số vi phạm phát hiện» không được lớn hơn «Số cán bộ được kiểm tra».",),
     "Giám sát, phản biện": ("«Số kiến nghị được tiếp thu» không được lớn hơn «Số kiến nghị».",),
-    "Kế hoạch": ("Đã ghi sẵn các nhiệm vụ của Kế hoạch; có thể sửa hoặc thêm dòng. "
-                 "Tiến độ «Hoàn thành» thì tỷ lệ hoàn thành phải là 100.",),
+    "Kế hoạch": (
+        "Đã ghi sẵn các nhiệm vụ của Kế hoạch; có thể sửa hoặc thêm dòng. "
+        "Tiến độ «Hoàn thành» thì tỷ lệ hoàn thành phải là 100.",
+    ),
 }
 KIND_TEXT = {
     "text": "chữ",
@@ -110,8 +117,9 @@ def _describe(col: Column, with_header: bool = True, sheet: Sheet | None = None)
     else:
         parts.append(KIND_TEXT.get(col.kind, col.kind))
     if sheet is not None and col.kind == "date":
-        parts.append("phải nằm trong kỳ báo cáo" if col.name == sheet.date_column
-                     else "không được sau ngày cuối kỳ báo cáo")
+        parts.append(
+            "phải nằm trong kỳ báo cáo" if col.name == sheet.date_column else "không được sau ngày cuối kỳ báo cáo"
+        )
     if sheet is not None and col.name in sheet.unique:
         parts.append("không được trùng trong trang")
     if col.default is not None:
@@ -161,8 +169,11 @@ class _Book:
 
 def _period_info(period: Period) -> dict[str, object]:
     kind_label = next(k for k, v in PERIOD_KINDS.items() if v == period.kind)
-    number = {"month": period.start.month, "quarter": (period.start.month - 1) // 3 + 1,
-              "half": 1 if period.start.month == 1 else 2}.get(period.kind)
+    number = {
+        "month": period.start.month,
+        "quarter": (period.start.month - 1) // 3 + 1,
+        "half": 1 if period.start.month == 1 else 2,
+    }.get(period.kind)
     return {"period_type": kind_label, "period_number": number, "year": period.start.year}
 
 
@@ -170,14 +181,24 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
     yield "HƯỚNG DẪN NHẬP SỐ LIỆU BÁO CÁO THỰC HIỆN CHỈ THỊ 33/CT-TTg", TITLE_FONT
     if unit_name or period:
         yield " — ".join(x for x in (unit_name, period.label if period else None) if x), HEADING_FONT
-    yield ("Sổ này dùng để báo cáo kết quả thực hiện Kế hoạch triển khai Chỉ thị số 33/CT-TTg ngày 26/11/2021 "
-           "của Thủ tướng Chính phủ về tiếp tục tăng cường, đổi mới công tác dân vận của cơ quan hành chính "
-           "nhà nước, chính quyền các cấp. Mỗi sổ là báo cáo của MỘT xã trong MỘT kỳ báo cáo "
-           "(tháng, quý, 6 tháng, 9 tháng hoặc năm)."), None
+    yield (
+        (
+            "Sổ này dùng để báo cáo kết quả thực hiện Kế hoạch triển khai Chỉ thị số 33/CT-TTg ngày 26/11/2021 "
+            "của Thủ tướng Chính phủ về tiếp tục tăng cường, đổi mới công tác dân vận của cơ quan hành chính "
+            "nhà nước, chính quyền các cấp. Mỗi sổ là báo cáo của MỘT xã trong MỘT kỳ báo cáo "
+            "(tháng, quý, 6 tháng, 9 tháng hoặc năm)."
+        ),
+        None,
+    )
     yield "", None
     yield f"1. Trang «{INFO_SHEET}» (bắt buộc)", HEADING_FONT
-    yield ("Nhãn ở cột A, giá trị ghi ở cột B, cột C là gợi ý. Không sửa nhãn ở cột A. "
-           "Với 9 tháng và Năm thì để trống ô Kỳ."), None
+    yield (
+        (
+            "Nhãn ở cột A, giá trị ghi ở cột B, cột C là gợi ý. Không sửa nhãn ở cột A. "
+            "Với 9 tháng và Năm thì để trống ô Kỳ."
+        ),
+        None,
+    )
     for col in INFO_FIELDS:
         yield f"• «{col.header}»: {'bắt buộc' if col.required else 'không bắt buộc'}; {col.hint}.", None
     yield "", None
@@ -208,7 +229,10 @@ def _guide_lines(unit_name: str | None, period: Period | None) -> Iterable[tuple
             yield "• " + _describe(col, sheet=sheet), None
         if sheet.forbidden_headers:
             names = ", ".join(f"«{h}»" for h in sheet.forbidden_headers)
-            yield f"• Không ghi họ tên người bị kỷ luật, không thêm cột {names}: sổ này được tổng hợp và trình chiếu.", None
+            yield (
+                f"• Không ghi họ tên người bị kỷ luật, không thêm cột {names}: sổ này được tổng hợp và trình chiếu.",
+                None,
+            )
         for note in SHEET_NOTES.get(sheet.name, ()):
             yield "• " + note, None
         yield "", None
@@ -231,8 +255,13 @@ def _write_info(ws: Worksheet, book: _Book, values: dict[str, object]) -> None:
     for letter, width in zip("ABC", (16, 30, 70)):
         ws.column_dimensions[letter].width = width
     for r, col in enumerate(INFO_FIELDS, start=1):
-        book.put(ws.cell(row=r, column=1, value=col.header), f"label-{col.required}",
-                 font=HEADER_FONT if col.required else Font(), fill=HEADER_FILL, border=HEADER_BORDER)
+        book.put(
+            ws.cell(row=r, column=1, value=col.header),
+            f"label-{col.required}",
+            font=HEADER_FONT if col.required else Font(),
+            fill=HEADER_FILL,
+            border=HEADER_BORDER,
+        )
         fmt = DATE_FORMAT if col.kind == "date" else TEXT_FORMAT if col.kind == "text" else "General"
         value = book.put(ws.cell(row=r, column=2), f"info-{fmt}", border=HEADER_BORDER, number_format=fmt)
         if values.get(col.name) not in (None, ""):
@@ -248,8 +277,14 @@ def _write_info(ws: Worksheet, book: _Book, values: dict[str, object]) -> None:
 def _write_sheet(ws: Worksheet, sheet: Sheet, book: _Book, rows: list[dict[str, object]]) -> None:
     lines = 1
     for c, col in enumerate(sheet.columns, start=1):
-        book.put(ws.cell(row=1, column=c, value=col.header), "header",
-                 font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=HEADER_ALIGN)
+        book.put(
+            ws.cell(row=1, column=c, value=col.header),
+            "header",
+            font=HEADER_FONT,
+            fill=HEADER_FILL,
+            border=HEADER_BORDER,
+            alignment=HEADER_ALIGN,
+        )
         dim = ws.column_dimensions[get_column_letter(c)]
         dim.width = col.width
         if col.kind in ("date", "text"):  # cells typed later into the column get the right format
@@ -291,9 +326,14 @@ def _plan_rows(sheet: Sheet) -> list[dict[str, object]]:
     return out
 
 
-def build_workbook(unit_code: str | None = None, unit_name: str | None = None, period: Period | None = None,
-                   rows: dict[str, list[dict[str, object]]] | None = None,
-                   info: dict[str, object] | None = None, plan_prefill: bool = True) -> openpyxl.Workbook:
+def build_workbook(
+    unit_code: str | None = None,
+    unit_name: str | None = None,
+    period: Period | None = None,
+    rows: dict[str, list[dict[str, object]]] | None = None,
+    info: dict[str, object] | None = None,
+    plan_prefill: bool = True,
+) -> openpyxl.Workbook:
     """The commune workbook: «Hướng dẫn», «Thông tin», every sheet of SHEETS, then the hidden «Danh mục»."""
     rows = rows or {}
     values: dict[str, object] = {}

@@ -1,4 +1,5 @@
 """Text normalisation shared by sheet, header and choice matching."""
+
 from __future__ import annotations
 
 import unicodedata

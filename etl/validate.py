@@ -1,4 +1,5 @@
 """Raw cell grids -> typed rows + every problem at once (pure: never raises, never touches the database)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -74,7 +75,12 @@ def validate(raw: RawWorkbook, units: reference.Units) -> Parsed:
         spec = sheet_by_norm(actual)
         if spec is None:
             if norm(actual) not in OWN_SHEETS and norm(actual) != norm(INFO_SHEET) and actual not in raw.hidden:
-                add(actual, "", "Trang không có trong mẫu nên không được đọc (kiểm tra lại tên trang nếu đây là số liệu cần nhập).", "warning")
+                add(
+                    actual,
+                    "",
+                    "Trang không có trong mẫu nên không được đọc (kiểm tra lại tên trang nếu đây là số liệu cần nhập).",
+                    "warning",
+                )
             continue
         rows = _read_sheet(raw.sheets[actual], actual, spec, add)
         if rows is not None:
@@ -110,22 +116,45 @@ def _read_info(grid: list[list], sheet: str, units: reference.Units, out: Parsed
     code = values.get("unit_code")
     unit = units.get(code) if code else None
     if code and unit is None:
-        add(sheet, cells["unit_code"], f"Mã đơn vị «{code}» không có trong danh mục đơn vị. Kiểm tra lại mã (ví dụ NX03 là Xã Bình Lương).")
+        add(
+            sheet,
+            cells["unit_code"],
+            f"Mã đơn vị «{code}» không có trong danh mục đơn vị. Kiểm tra lại mã (ví dụ NX03 là Xã Bình Lương).",
+        )
     elif unit and unit.level != "xa":
-        add(sheet, cells["unit_code"], f"«{unit.name}» ({code}) không phải đơn vị cấp xã; mỗi tệp là số liệu của một xã.")
+        add(
+            sheet,
+            cells["unit_code"],
+            f"«{unit.name}» ({code}) không phải đơn vị cấp xã; mỗi tệp là số liệu của một xã.",
+        )
     if "period_type" in values and "year" in values:
         try:
-            out.period = periods.from_parts(PERIOD_KINDS[values["period_type"]], values.get("period_number"), values["year"])
+            out.period = periods.from_parts(
+                PERIOD_KINDS[values["period_type"]], values.get("period_number"), values["year"]
+            )
         except PeriodError as exc:
             add(sheet, cells.get("period_number", cells.get("period_type", "")), str(exc))
     if unit and unit.level == "xa":
         out.unit_code = unit.code
         if values.get("unit_name") and norm(values["unit_name"]) != norm(unit.name):
-            add(sheet, cells["unit_name"], f"Tên đơn vị «{values['unit_name']}» khác tên trong danh mục «{unit.name}» của mã {code}.", "warning")
+            add(
+                sheet,
+                cells["unit_name"],
+                f"Tên đơn vị «{values['unit_name']}» khác tên trong danh mục «{unit.name}» của mã {code}.",
+                "warning",
+            )
         if out.period and not unit.valid_for(out.period.start, out.period.end):
             where = unit.successor and units.get(unit.successor)
-            after = f" Từ {unit.valid_to + timedelta(days=1):%d/%m/%Y} số liệu thuộc về {where.name} ({where.code})." if where else ""
-            add(sheet, cells.get("period_type", ""), f"{units.reportable_hint(unit)}; không báo cáo được kỳ {out.period.label} ({out.period.key}).{after}")
+            after = (
+                f" Từ {unit.valid_to + timedelta(days=1):%d/%m/%Y} số liệu thuộc về {where.name} ({where.code})."
+                if where
+                else ""
+            )
+            add(
+                sheet,
+                cells.get("period_type", ""),
+                f"{units.reportable_hint(unit)}; không báo cáo được kỳ {out.period.label} ({out.period.key}).{after}",
+            )
 
 
 def _find_header(grid: list[list], spec: Sheet) -> tuple[int | None, dict[str, int]]:
@@ -147,11 +176,25 @@ def _find_header(grid: list[list], spec: Sheet) -> tuple[int | None, dict[str, i
 def _read_sheet(grid: list[list], sheet: str, spec: Sheet, add) -> list[dict] | None:
     header_row, cells = _find_header(grid, spec)
     if header_row is None:
-        missing = [c.header for c in spec.columns if not c.optional and c.default is None and norm(c.header) not in cells]
+        missing = [
+            c.header for c in spec.columns if not c.optional and c.default is None and norm(c.header) not in cells
+        ]
         if "__row__" in cells:
-            add(sheet, f"A{cells['__row__'] + 1}", "Thiếu cột bắt buộc: " + ", ".join(f"«{m}»" for m in missing) + ". Không đổi tên hay xóa tiêu đề cột của mẫu.")
+            add(
+                sheet,
+                f"A{cells['__row__'] + 1}",
+                "Thiếu cột bắt buộc: "
+                + ", ".join(f"«{m}»" for m in missing)
+                + ". Không đổi tên hay xóa tiêu đề cột của mẫu.",
+            )
         elif any(not is_blank(v) for row in grid for v in row):
-            add(sheet, "", "Không tìm thấy hàng tiêu đề của trang (các cột " + ", ".join(f"«{m}»" for m in missing) + "). Hãy dùng đúng mẫu.")
+            add(
+                sheet,
+                "",
+                "Không tìm thấy hàng tiêu đề của trang (các cột "
+                + ", ".join(f"«{m}»" for m in missing)
+                + "). Hãy dùng đúng mẫu.",
+            )
         return None if any(not is_blank(v) for row in grid for v in row) else []
     forbidden = {norm(h) for h in spec.forbidden_headers}
     known = {norm(c.header) for c in spec.columns}
@@ -160,7 +203,11 @@ def _read_sheet(grid: list[list], sheet: str, spec: Sheet, add) -> list[dict] | 
     for text, index in cells.items():
         ref = f"{col_letter(index)}{header_row + 1}"
         if text in forbidden:
-            add(sheet, ref, f"Cột «{grid[header_row][index]}» ghi tên người: sổ này được tổng hợp và trình chiếu nên không được ghi họ tên. Hãy xóa cột này rồi gửi lại.")
+            add(
+                sheet,
+                ref,
+                f"Cột «{grid[header_row][index]}» ghi tên người: sổ này được tổng hợp và trình chiếu nên không được ghi họ tên. Hãy xóa cột này rồi gửi lại.",
+            )
             ok = False
         elif text not in known:
             add(sheet, ref, f"Cột «{grid[header_row][index]}» không có trong mẫu nên bị bỏ qua.", "warning")
@@ -168,8 +215,17 @@ def _read_sheet(grid: list[list], sheet: str, spec: Sheet, add) -> list[dict] | 
         if norm(col.header) in cells:
             mapping[col] = cells[norm(col.header)]
         elif col.default is not None:
-            add(sheet, f"A{header_row + 1}", f"Không có cột «{col.header}»: coi như để trống (= {col.default}).", "warning")
-    data = [(r, row) for r, row in enumerate(grid[header_row + 1:], start=header_row + 1) if any(not is_blank(v) for v in row)]
+            add(
+                sheet,
+                f"A{header_row + 1}",
+                f"Không có cột «{col.header}»: coi như để trống (= {col.default}).",
+                "warning",
+            )
+    data = [
+        (r, row)
+        for r, row in enumerate(grid[header_row + 1 :], start=header_row + 1)
+        if any(not is_blank(v) for v in row)
+    ]
     if data and _is_total(data[-1][1]):
         data.pop()
     rows = []
@@ -181,7 +237,11 @@ def _read_sheet(grid: list[list], sheet: str, spec: Sheet, add) -> list[dict] | 
             if is_blank(value):
                 typed[col.name] = blank_value(col)
                 if col.required and col.default is None:
-                    add(sheet, f"{col_letter(index)}{r + 1}" if index is not None else f"A{r + 1}", f"Ô «{col.header}» chưa ghi (bắt buộc).")
+                    add(
+                        sheet,
+                        f"{col_letter(index)}{r + 1}" if index is not None else f"A{r + 1}",
+                        f"Ô «{col.header}» chưa ghi (bắt buộc).",
+                    )
                     row_ok = False
                 continue
             typed[col.name], err = parse_cell(col, value)
@@ -210,7 +270,11 @@ def _check_rows(spec: Sheet, sheet: str, rows: list[dict], period: Period | None
             key = (name, norm(value))
             if key in seen:
                 header = spec.column(name).header
-                add(sheet, cells[name], f"«{header}» «{value}» bị trùng với hàng {seen[key]}; mỗi giá trị chỉ được ghi một lần.")
+                add(
+                    sheet,
+                    cells[name],
+                    f"«{header}» «{value}» bị trùng với hàng {seen[key]}; mỗi giá trị chỉ được ghi một lần.",
+                )
             else:
                 seen[key] = row["source_row"]
         if not row["_ok"]:
@@ -218,7 +282,11 @@ def _check_rows(spec: Sheet, sheet: str, rows: list[dict], period: Period | None
         if period and spec.date_column:
             d = row[spec.date_column]
             if not period.start <= d <= period.end:
-                add(sheet, cells[spec.date_column], f"Ngày {d:%d/%m/%Y} nằm ngoài kỳ báo cáo {period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}).")
+                add(
+                    sheet,
+                    cells[spec.date_column],
+                    f"Ngày {d:%d/%m/%Y} nằm ngoài kỳ báo cáo {period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}).",
+                )
         check = ROW_CHECKS.get(spec.name)
         if check:
             for cell_name, message, severity in check(row, period):
@@ -232,10 +300,14 @@ def _tthc(row: dict, period: Period | None):
     if left != right:
         cells = row["_cells"]
         span = f"{cells['carried_over']}:{cells.get('returned', cells['pending_overdue'])}"
-        yield (span, f"Hàng không cân (lĩnh vực «{row['field']}»): kỳ trước chuyển qua + tiếp nhận trực tuyến + trực tiếp = "
-                     f"{' + '.join(str(row[c] or 0) for c in inflow)} = {left}, nhưng giải quyết trước hạn + đúng hạn + quá hạn + "
-                     f"đang trong hạn + đang quá hạn + trả lại/rút = {' + '.join(str(row[c] or 0) for c in outflow)} = {right} "
-                     f"(chênh {abs(left - right)}).", "error")
+        yield (
+            span,
+            f"Hàng không cân (lĩnh vực «{row['field']}»): kỳ trước chuyển qua + tiếp nhận trực tuyến + trực tiếp = "
+            f"{' + '.join(str(row[c] or 0) for c in inflow)} = {left}, nhưng giải quyết trước hạn + đúng hạn + quá hạn + "
+            f"đang trong hạn + đang quá hạn + trả lại/rút = {' + '.join(str(row[c] or 0) for c in outflow)} = {right} "
+            f"(chênh {abs(left - right)}).",
+            "error",
+        )
 
 
 def _petition(row: dict, period: Period | None):
@@ -243,15 +315,27 @@ def _petition(row: dict, period: Period | None):
     if accepted and accepted < received:
         yield "accepted_date", f"Ngày thụ lý {accepted:%d/%m/%Y} trước ngày nhận {received:%d/%m/%Y}.", "error"
     if resolved and resolved < (accepted or received):
-        yield "resolved_date", f"Ngày giải quyết {resolved:%d/%m/%Y} trước ngày {'thụ lý' if accepted else 'nhận'} {(accepted or received):%d/%m/%Y}.", "error"
+        yield (
+            "resolved_date",
+            f"Ngày giải quyết {resolved:%d/%m/%Y} trước ngày {'thụ lý' if accepted else 'nhận'} {(accepted or received):%d/%m/%Y}.",
+            "error",
+        )
     if resolved and not row["result"]:
         yield "result", "Đã có ngày giải quyết nên phải ghi «Kết quả».", "error"
     if period:
         for name, label in (("received_date", "nhận"), ("accepted_date", "thụ lý"), ("resolved_date", "giải quyết")):
             if row[name] and row[name] > period.end:
-                yield name, f"Ngày {label} {row[name]:%d/%m/%Y} sau ngày cuối kỳ báo cáo {period.end:%d/%m/%Y}.", "error"
+                yield (
+                    name,
+                    f"Ngày {label} {row[name]:%d/%m/%Y} sau ngày cuối kỳ báo cáo {period.end:%d/%m/%Y}.",
+                    "error",
+                )
         if resolved and resolved < period.start:
-            yield "resolved_date", f"Vụ việc đã giải quyết ngày {resolved:%d/%m/%Y}, trước kỳ {period.label}: thuộc báo cáo kỳ trước (vẫn được nhập).", "warning"
+            yield (
+                "resolved_date",
+                f"Vụ việc đã giải quyết ngày {resolved:%d/%m/%Y}, trước kỳ {period.label}: thuộc báo cáo kỳ trước (vẫn được nhập).",
+                "warning",
+            )
 
 
 def _discipline(row: dict, period: Period | None):
@@ -259,13 +343,18 @@ def _discipline(row: dict, period: Period | None):
     if not reference.discipline_form_allowed(subject, form, on):
         allowed = ", ".join(reference.allowed_forms(subject, on)) or "không có"
         law = "NĐ 172/2025/NĐ-CP (từ 01/7/2025)" if on >= date(2025, 7, 1) else "NĐ 112/2020/NĐ-CP"
-        yield "form", f"Hình thức «{form}» không áp dụng cho {subject.lower()} với quyết định ngày {on:%d/%m/%Y} theo {law}; chỉ có: {allowed}.", "error"
+        yield (
+            "form",
+            f"Hình thức «{form}» không áp dụng cho {subject.lower()} với quyết định ngày {on:%d/%m/%Y} theo {law}; chỉ có: {allowed}.",
+            "error",
+        )
 
 
 def _not_more(part: str, whole: str, part_label: str, whole_label: str):
     def check(row: dict, period: Period | None):
         if row[part] > row[whole]:
             yield part, f"{part_label} ({row[part]}) lớn hơn {whole_label} ({row[whole]}).", "error"
+
     return check
 
 

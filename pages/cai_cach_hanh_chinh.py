@@ -1,4 +1,5 @@
 """Cải cách hành chính: TTHC received online / at the desk, resolved early / on time / late, both rates vs target, by field, stock."""
+
 import streamlit as st
 
 from etl import targets
@@ -8,8 +9,11 @@ from ui.page import LOAD_HINT, header
 view = header("Cải cách hành chính")
 sel, f, before = view.sel, view.figures(), view.previous()
 if f["tthc.received_new"] is None:
-    st.info(f"Chưa có số liệu thủ tục hành chính (trang «TTHC» của báo cáo) của {sel.unit.name} "
-            f"cho {sel.label[0].lower() + sel.label[1:]}. " + LOAD_HINT, icon=":material/info:")
+    st.info(
+        f"Chưa có số liệu thủ tục hành chính (trang «TTHC» của báo cáo) của {sel.unit.name} "
+        f"cho {sel.label[0].lower() + sel.label[1:]}. " + LOAD_HINT,
+        icon=":material/info:",
+    )
     st.stop()
 args = (f, before, sel.compare_label, sel.code, sel.end)
 
@@ -18,23 +22,37 @@ def verdict(ind: str) -> str:
     return cards.verdict(ind, f, sel.code, sel.end)
 
 
-cards.row([("tthc.received_new", "Hồ sơ tiếp nhận mới", False, "Không đặt chỉ tiêu"),
-           ("tthc.resolved", "Hồ sơ đã giải quyết", False, "Không đặt chỉ tiêu"),
-           ("tthc.on_time_rate", "Giải quyết đúng hạn"), ("tthc.online_rate", "Hồ sơ nộp trực tuyến")], *args)
-st.caption(f"Trong đó {fmt.num(f['tthc.received_online'])} hồ sơ nộp trực tuyến, "
-           f"{fmt.num(f['tthc.received_new'] - f['tthc.received_online'])} hồ sơ nộp trực tiếp hoặc qua bưu chính; "
-           f"{fmt.num(f['tthc.resolved_late'])} hồ sơ giải quyết quá hạn.")
+cards.row(
+    [
+        ("tthc.received_new", "Hồ sơ tiếp nhận mới", False, "Không đặt chỉ tiêu"),
+        ("tthc.resolved", "Hồ sơ đã giải quyết", False, "Không đặt chỉ tiêu"),
+        ("tthc.on_time_rate", "Giải quyết đúng hạn"),
+        ("tthc.online_rate", "Hồ sơ nộp trực tuyến"),
+    ],
+    *args,
+)
+st.caption(
+    f"Trong đó {fmt.num(f['tthc.received_online'])} hồ sơ nộp trực tuyến, "
+    f"{fmt.num(f['tthc.received_new'] - f['tthc.received_online'])} hồ sơ nộp trực tiếp hoặc qua bưu chính; "
+    f"{fmt.num(f['tthc.resolved_late'])} hồ sơ giải quyết quá hạn."
+)
 
 # Trend points: drop the empty months before the first and after the last report (e.g. the rest of the running year);
 # months missing in between stay on the axis and are named under the charts.
 points = view.series()
 filled = [i for i, p in enumerate(points) if p["tthc.received_new"] is not None]
-points = points[filled[0]:filled[-1] + 1] if filled else []  # quarterly/yearly workbooks only: no monthly point
+points = points[filled[0] : filled[-1] + 1] if filled else []  # quarterly/yearly workbooks only: no monthly point
 gaps = [fmt.short_label(p["period"]) for p in points if p["tthc.received_new"] is None]
 resolution = view.detail("tthc_resolution_by_period", tuple((p["period"].start, p["period"].end) for p in points))
-rows = [{"period": p["period"], "online": p["tthc.received_online"],
-         "desk": None if p["tthc.received_new"] is None else p["tthc.received_new"] - p["tthc.received_online"]} | (r or {})
-        for p, r in zip(points, resolution)]
+rows = [
+    {
+        "period": p["period"],
+        "online": p["tthc.received_online"],
+        "desk": None if p["tthc.received_new"] is None else p["tthc.received_new"] - p["tthc.received_online"],
+    }
+    | (r or {})
+    for p, r in zip(points, resolution)
+]
 
 
 def show(fig) -> None:
@@ -47,23 +65,43 @@ if not points:
 else:
     left, right = st.columns(2)
     with left:
-        show(charts.stacked(rows, {"online": ("Trực tuyến", charts.BLUE), "desk": ("Trực tiếp, bưu chính", charts.GREY)},
-                            f"Tiếp nhận {fmt.num(f['tthc.received_new'])} hồ sơ, {fmt.pct(f['tthc.online_rate'])} trực tuyến"))
+        show(
+            charts.stacked(
+                rows,
+                {"online": ("Trực tuyến", charts.BLUE), "desk": ("Trực tiếp, bưu chính", charts.GREY)},
+                f"Tiếp nhận {fmt.num(f['tthc.received_new'])} hồ sơ, {fmt.pct(f['tthc.online_rate'])} trực tuyến",
+            )
+        )
     with right:
-        show(charts.stacked(rows, {"resolved_early": ("Trước hạn", charts.COLORS["met"]),
-                                   "resolved_on_time": ("Đúng hạn", charts.BLUE),
-                                   "resolved_late": ("Quá hạn", charts.COLORS["not_met"])},
-                            f"Giải quyết {fmt.num(f['tthc.resolved'])} hồ sơ, {fmt.num(f['tthc.resolved_late'])} hồ sơ quá hạn"))
+        show(
+            charts.stacked(
+                rows,
+                {
+                    "resolved_early": ("Trước hạn", charts.COLORS["met"]),
+                    "resolved_on_time": ("Đúng hạn", charts.BLUE),
+                    "resolved_late": ("Quá hạn", charts.COLORS["not_met"]),
+                },
+                f"Giải quyết {fmt.num(f['tthc.resolved'])} hồ sơ, {fmt.num(f['tthc.resolved_late'])} hồ sơ quá hạn",
+            )
+        )
     left, right = st.columns(2)
-    for col, ind, label, title in [(left, "tthc.on_time_rate", "Trước hạn và đúng hạn", "Đúng hạn"),
-                                   (right, "tthc.online_rate", "Nộp trực tuyến", "Trực tuyến")]:
+    for col, ind, label, title in [
+        (left, "tthc.on_time_rate", "Trước hạn và đúng hạn", "Đúng hạn"),
+        (right, "tthc.online_rate", "Nộp trực tuyến", "Trực tuyến"),
+    ]:
         target = targets.target_for(ind, sel.code, sel.end, f)
-        fig = charts.trend(points, {ind: label}, f"{title} {fmt.pct(f[ind])}{verdict(ind)}", target=target.value if target else None)
+        fig = charts.trend(
+            points, {ind: label}, f"{title} {fmt.pct(f[ind])}{verdict(ind)}", target=target.value if target else None
+        )
         values = [p[ind] for p in points if p[ind] is not None]
         floor = min(values + ([target.value] if target else []), default=0)
-        fig.update_yaxes(range=[max(0, int((floor - 0.05) * 10) * 10), 101])  # rates sit near 100 %: show the months' differences
+        fig.update_yaxes(
+            range=[max(0, int((floor - 0.05) * 10) * 10), 101]
+        )  # rates sit near 100 %: show the months' differences
         if target and values and values[0] >= target.value:
-            fig.update_annotations(yanchor="top")  # the target label (drawn at the left) goes below its line, away from the first points
+            fig.update_annotations(
+                yanchor="top"
+            )  # the target label (drawn at the left) goes below its line, away from the first points
         with col:
             show(fig)
     if gaps:
@@ -76,30 +114,57 @@ target = targets.target_for("tthc.on_time_rate", sel.code, sel.end, f)
 late_fields = {r["field"] for r in fields if targets.status(r["on_time_rate"], target) in ("near", "not_met")}
 top = fields[0] if fields else None
 if top:
-    charts.show(charts.bars([(r["field"], r["received_online"] + r["received_offline"]) for r in fields],
-                            f"Nhiều hồ sơ nhất: {top['field']} ({fmt.num(top['received_online'] + top['received_offline'])} hồ sơ)",
-                            highlight=late_fields, unit=" hồ sơ"))
+    charts.show(
+        charts.bars(
+            [(r["field"], r["received_online"] + r["received_offline"]) for r in fields],
+            f"Nhiều hồ sơ nhất: {top['field']} ({fmt.num(top['received_online'] + top['received_offline'])} hồ sơ)",
+            highlight=late_fields,
+            unit=" hồ sơ",
+        )
+    )
     if late_fields and target:
-        st.caption(f"Cột màu đỏ: lĩnh vực có tỷ lệ giải quyết đúng hạn dưới chỉ tiêu {fmt.pct(target.value, 0)} "
-                   f"({', '.join(sorted(late_fields))}).")
-st.dataframe([{"Lĩnh vực": r["field"],
-               "Tiếp nhận": fmt.num(r["received_online"] + r["received_offline"]),
-               "Nộp trực tuyến": fmt.pct(r["online_rate"]),
-               "Đã giải quyết": fmt.num(r["resolved_early"] + r["resolved_on_time"] + r["resolved_late"]),
-               "Quá hạn": fmt.num(r["resolved_late"]),
-               "Đúng hạn": fmt.pct(r["on_time_rate"]),
-               "Đánh giá": targets.STATUS_LABELS.get(targets.status(r["on_time_rate"], target), "–"),
-               "Tồn quá hạn": fmt.num(r["pending_overdue_end"])} for r in fields],
-             hide_index=True, column_config={"Lĩnh vực": st.column_config.TextColumn(width=210)}
-             | {c: st.column_config.TextColumn(alignment="right") for c in NUMBER_COLUMNS})
+        st.caption(
+            f"Cột màu đỏ: lĩnh vực có tỷ lệ giải quyết đúng hạn dưới chỉ tiêu {fmt.pct(target.value, 0)} "
+            f"({', '.join(sorted(late_fields))})."
+        )
+st.dataframe(
+    [
+        {
+            "Lĩnh vực": r["field"],
+            "Tiếp nhận": fmt.num(r["received_online"] + r["received_offline"]),
+            "Nộp trực tuyến": fmt.pct(r["online_rate"]),
+            "Đã giải quyết": fmt.num(r["resolved_early"] + r["resolved_on_time"] + r["resolved_late"]),
+            "Quá hạn": fmt.num(r["resolved_late"]),
+            "Đúng hạn": fmt.pct(r["on_time_rate"]),
+            "Đánh giá": targets.STATUS_LABELS.get(targets.status(r["on_time_rate"], target), "–"),
+            "Tồn quá hạn": fmt.num(r["pending_overdue_end"]),
+        }
+        for r in fields
+    ],
+    hide_index=True,
+    column_config={"Lĩnh vực": st.column_config.TextColumn(width=210)}
+    | {c: st.column_config.TextColumn(alignment="right") for c in NUMBER_COLUMNS},
+)
 
 st.subheader("Hồ sơ tồn")
-cards.row([("tthc.carried_over", "Kỳ trước chuyển qua", True, "Số tồn đầu kỳ"),
-           ("tthc.pending_end", "Tồn cuối kỳ", True, "Càng ít càng tốt"),
-           ("tthc.pending_overdue_end", "Trong đó đã quá hạn", True, "Càng ít càng tốt")], *args)
+cards.row(
+    [
+        ("tthc.carried_over", "Kỳ trước chuyển qua", True, "Số tồn đầu kỳ"),
+        ("tthc.pending_end", "Tồn cuối kỳ", True, "Càng ít càng tốt"),
+        ("tthc.pending_overdue_end", "Trong đó đã quá hạn", True, "Càng ít càng tốt"),
+    ],
+    *args,
+)
 if points:
-    show(charts.trend(points, {"tthc.pending_end": "Tồn cuối kỳ", "tthc.pending_overdue_end": "Trong đó quá hạn"},
-                      f"Cuối kỳ còn {fmt.num(f['tthc.pending_end'])} hồ sơ tồn, {fmt.num(f['tthc.pending_overdue_end'])} hồ sơ đã quá hạn",
-                      percent=False))
-    st.caption(f"Tồn cuối kỳ lấy theo kỳ báo cáo cuối cùng có số liệu ({fmt.short_label(points[-1]['period'])}); "
-               "số chuyển qua lấy theo kỳ báo cáo đầu tiên.")
+    show(
+        charts.trend(
+            points,
+            {"tthc.pending_end": "Tồn cuối kỳ", "tthc.pending_overdue_end": "Trong đó quá hạn"},
+            f"Cuối kỳ còn {fmt.num(f['tthc.pending_end'])} hồ sơ tồn, {fmt.num(f['tthc.pending_overdue_end'])} hồ sơ đã quá hạn",
+            percent=False,
+        )
+    )
+    st.caption(
+        f"Tồn cuối kỳ lấy theo kỳ báo cáo cuối cùng có số liệu ({fmt.short_label(points[-1]['period'])}); "
+        "số chuyển qua lấy theo kỳ báo cáo đầu tiên."
+    )

@@ -1,4 +1,5 @@
 """Dữ liệu: where the figures come from (the loaded workbooks), whether every unit reported on time, and a download of the figures."""
+
 from datetime import date
 
 import plotly.graph_objects as go
@@ -14,27 +15,47 @@ loads = view.detail("loads")
 table = export.loads_table(loads)
 
 left, right = st.columns([3, 1], vertical_alignment="center")
-left.markdown(f"Số liệu của {sel.unit.name}, {sel.label[0].lower() + sel.label[1:]}, được tính từ **{fmt.num(len(loads))} tệp báo cáo** đã nạp dưới đây. "
-              "Tải về bảng chỉ số đang xem (kèm danh sách tệp) để đưa vào báo cáo hoặc gửi cấp trên.")
-right.download_button("Tải bảng chỉ số (Excel)", data=export.figures_workbook(view), icon=":material/download:", on_click="ignore",
-                      file_name=f"chi_so_{sel.code}_{sel.key.replace(':', '_den_')}.xlsx",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+left.markdown(
+    f"Số liệu của {sel.unit.name}, {sel.label[0].lower() + sel.label[1:]}, được tính từ **{fmt.num(len(loads))} tệp báo cáo** đã nạp dưới đây. "
+    "Tải về bảng chỉ số đang xem (kèm danh sách tệp) để đưa vào báo cáo hoặc gửi cấp trên."
+)
+right.download_button(
+    "Tải bảng chỉ số (Excel)",
+    data=export.figures_workbook(view),
+    icon=":material/download:",
+    on_click="ignore",
+    file_name=f"chi_so_{sel.code}_{sel.key.replace(':', '_den_')}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 st.subheader(":material/assignment_turned_in: Tình hình gửi báo cáo")
 c1, c2, c3 = st.columns(3)
-c1.metric("Đơn vị đã nộp đủ báo cáo cả kỳ", f"{fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])}", border=True)
+c1.metric(
+    "Đơn vị đã nộp đủ báo cáo cả kỳ",
+    f"{fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])}",
+    border=True,
+)
 c2.metric("Tỷ lệ nộp đủ", fmt.pct(f["reporting.completeness"]), border=True)
-c3.metric("Tỷ lệ nộp đúng hạn", fmt.pct(f["reporting.timeliness"]), border=True,
-          help=f"Nộp trong {config.ON_TIME_DAYS} ngày sau khi kết thúc kỳ (tính theo ngày nhận bản đầu tiên).")
+c3.metric(
+    "Tỷ lệ nộp đúng hạn",
+    fmt.pct(f["reporting.timeliness"]),
+    border=True,
+    help=f"Nộp trong {config.ON_TIME_DAYS} ngày sau khi kết thúc kỳ (tính theo ngày nhận bản đầu tiên).",
+)
 
 if not f["reporting.expected"]:
-    st.caption("Đơn vị chưa được thành lập vào ngày đầu của kỳ đã chọn nên không tính tỷ lệ cho cả kỳ; xem từng tháng dưới đây.")
+    st.caption(
+        "Đơn vị chưa được thành lập vào ngày đầu của kỳ đã chọn nên không tính tỷ lệ cho cả kỳ; xem từng tháng dưới đây."
+    )
 elif sel.end >= date.today():
     st.caption("Kỳ đã chọn chưa kết thúc nên chưa đơn vị nào có thể nộp đủ báo cáo cả kỳ; xem từng tháng dưới đây.")
 summary = view.detail("reporting_summary", config.ON_TIME_DAYS)
 STATES = {  # label, short label inside a commune's bar, colour, pattern (so the state is not told by colour alone)
-    "on_time": ("Đúng hạn", "Đúng<br>hạn", charts.COLORS["met"], ""), "late": ("Nộp muộn", "Nộp<br>muộn", charts.COLORS["near"], "/"),
-    "missing": ("Chưa nộp", "Chưa<br>nộp", charts.COLORS["not_met"], "x"), "not_due": ("Chưa đến hạn nộp", "Chưa<br>đến hạn", charts.LIGHT, ".")}
+    "on_time": ("Đúng hạn", "Đúng<br>hạn", charts.COLORS["met"], ""),
+    "late": ("Nộp muộn", "Nộp<br>muộn", charts.COLORS["near"], "/"),
+    "missing": ("Chưa nộp", "Chưa<br>nộp", charts.COLORS["not_met"], "x"),
+    "not_due": ("Chưa đến hạn nộp", "Chưa<br>đến hạn", charts.LIGHT, "."),
+}
 x = [fmt.short_label(periods.parse(r["period_key"])) for r in summary]
 if summary:
     fig = go.Figure()
@@ -43,22 +64,52 @@ if summary:
         if not any(counts):
             continue
         text = [(fmt.num(n) if sel.is_group else short) if n else "" for n in counts]
-        fig.add_bar(x=x, y=counts, name=label, marker={"color": color, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "white", "fgopacity": 0.3}},
-                    text=text, textposition="inside", insidetextanchor="middle", textangle=0, textfont={"color": "#111827" if key == "not_due" else "white"},
-                    customdata=[", ".join(r[key]) for r in summary], hovertemplate="%{x} · " + label + ": %{customdata}<extra></extra>")
+        fig.add_bar(
+            x=x,
+            y=counts,
+            name=label,
+            marker={
+                "color": color,
+                "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "white", "fgopacity": 0.3},
+            },
+            text=text,
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont={"color": "#111827" if key == "not_due" else "white"},
+            customdata=[", ".join(r[key]) for r in summary],
+            hovertemplate="%{x} · " + label + ": %{customdata}<extra></extra>",
+        )
     fig.update_layout(barmode="stack", uniformtext={"minsize": 11, "mode": "hide"}, legend={"traceorder": "normal"})
     late = sum(bool(r["late"]) for r in summary)
     missing = sum(bool(r["missing"]) for r in summary)
-    words = (f"{fmt.num(missing)} tháng có đơn vị chưa nộp" if missing else "không tháng nào thiếu báo cáo") + \
-            (f", {fmt.num(late)} tháng có báo cáo nộp muộn" if late else "")
+    words = (f"{fmt.num(missing)} tháng có đơn vị chưa nộp" if missing else "không tháng nào thiếu báo cáo") + (
+        f", {fmt.num(late)} tháng có báo cáo nộp muộn" if late else ""
+    )
     fig = charts.layout(fig, f"Báo cáo theo tháng: {words}", height=330 if sel.is_group else 250)
-    fig.update_yaxes(title_text="Số đơn vị" if sel.is_group else None, showticklabels=sel.is_group, dtick=1 if not sel.is_group else None)
+    fig.update_yaxes(
+        title_text="Số đơn vị" if sel.is_group else None,
+        showticklabels=sel.is_group,
+        dtick=1 if not sel.is_group else None,
+    )
     charts.show(fig)
 problems = [r for r in summary if r["late"] or r["missing"]]
 if sel.is_group and problems:
-    st.dataframe([{"Tháng": periods.parse(r["period_key"]).label, "Chưa nộp": ", ".join(r["missing"]) or "–",
-                   "Nộp muộn": ", ".join(r["late"]) or "–"} for r in problems], hide_index=True,
-                 column_config={"Tháng": st.column_config.TextColumn(width="small"), "Nộp muộn": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        [
+            {
+                "Tháng": periods.parse(r["period_key"]).label,
+                "Chưa nộp": ", ".join(r["missing"]) or "–",
+                "Nộp muộn": ", ".join(r["late"]) or "–",
+            }
+            for r in problems
+        ],
+        hide_index=True,
+        column_config={
+            "Tháng": st.column_config.TextColumn(width="small"),
+            "Nộp muộn": st.column_config.TextColumn(width="large"),
+        },
+    )
 if any(r["not_due"] for r in summary):
     st.caption(f"«Chưa đến hạn nộp»: tháng chưa kết thúc hoặc chưa quá {config.ON_TIME_DAYS} ngày sau khi kết thúc.")
 
@@ -66,18 +117,39 @@ st.subheader(":material/description: Tệp báo cáo đã nạp")
 if not table:
     st.info("Chưa có tệp báo cáo nào cho đơn vị và kỳ đã chọn. " + LOAD_HINT)
 else:
-    shown = [r | {"Bản nạp số": str(r["Bản nạp số"]), "Nhận lần đầu": export.when(r["Nhận lần đầu"]), "Nạp lúc": export.when(r["Nạp lúc"]),
-                  "Cảnh báo": fmt.num(r["Cảnh báo"]) if r["Cảnh báo"] else "–",
-                  "Thay thế bản": f"Bản số {r['Thay thế bản']}" if r["Thay thế bản"] else "–"} for r in table]
+    shown = [
+        r
+        | {
+            "Bản nạp số": str(r["Bản nạp số"]),
+            "Nhận lần đầu": export.when(r["Nhận lần đầu"]),
+            "Nạp lúc": export.when(r["Nạp lúc"]),
+            "Cảnh báo": fmt.num(r["Cảnh báo"]) if r["Cảnh báo"] else "–",
+            "Thay thế bản": f"Bản số {r['Thay thế bản']}" if r["Thay thế bản"] else "–",
+        }
+        for r in table
+    ]
     col = st.column_config.TextColumn
-    st.dataframe(shown, hide_index=True, column_order=[k for k in shown[0] if k != "Số dòng" and (sel.is_group or k != "Đơn vị")] + ["Số dòng"],
-                 column_config={"Bản nạp số": col(width=95), "Cảnh báo": col(width="small"), "Thay thế bản": col(width=100), "Số dòng": col(width=640)})
-    st.caption("«Nhận lần đầu»: ngày văn phòng nhận bản đầu tiên của kỳ (dùng để tính đúng hạn). «Thay thế bản»: bản nạp trước của cùng kỳ "
-               "đã được tệp này thay thế. «Số dòng»: số dòng số liệu của từng trang trong tệp.")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=[k for k in shown[0] if k != "Số dòng" and (sel.is_group or k != "Đơn vị")] + ["Số dòng"],
+        column_config={
+            "Bản nạp số": col(width=95),
+            "Cảnh báo": col(width="small"),
+            "Thay thế bản": col(width=100),
+            "Số dòng": col(width=640),
+        },
+    )
+    st.caption(
+        "«Nhận lần đầu»: ngày văn phòng nhận bản đầu tiên của kỳ (dùng để tính đúng hạn). «Thay thế bản»: bản nạp trước của cùng kỳ "
+        "đã được tệp này thay thế. «Số dòng»: số dòng số liệu của từng trang trong tệp."
+    )
     flagged = [(rec, export.warnings(raw["warnings_json"])) for rec, raw in zip(table, loads) if rec["Cảnh báo"]]
     with st.expander(f"Cảnh báo khi nạp tệp ({fmt.num(sum(len(w) for _, w in flagged))})", icon=":material/warning:"):
         if not flagged:
             st.markdown("Không tệp nào có cảnh báo khi nạp.")
         for rec, items in flagged:
-            st.markdown(f"**{rec['Tệp']}** — {rec['Đơn vị']} · {rec['Kỳ']}:\n" +
-                        "\n".join(f"- `{w['where']}`: {w['message']}" for w in items))
+            st.markdown(
+                f"**{rec['Tệp']}** — {rec['Đơn vị']} · {rec['Kỳ']}:\n"
+                + "\n".join(f"- `{w['where']}`: {w['message']}" for w in items)
+            )

@@ -1,4 +1,5 @@
 """Kỷ luật, kiểm tra công vụ: inspections and what they found, then discipline decisions as aggregates only (no decision numbers, no names)."""
+
 import streamlit as st
 
 from etl.specs import HARASSMENT
@@ -18,21 +19,38 @@ def count_bars(rows: list[dict], title: str, highlight: frozenset = frozenset())
     return fig
 
 
-st.caption(":material/lock: Trang chỉ hiển thị số liệu tổng hợp: không có số quyết định, không có họ tên người bị kỷ luật.")
+st.caption(
+    ":material/lock: Trang chỉ hiển thị số liệu tổng hợp: không có số quyết định, không có họ tên người bị kỷ luật."
+)
 
 st.subheader("Kiểm tra công vụ")
-cards.row([("inspection.count", "Số đợt kiểm tra công vụ", False, "Không đặt chỉ tiêu"),
-           ("inspection.officials_checked", "Lượt cán bộ, công chức được kiểm tra", False, "Không đặt chỉ tiêu"),
-           ("inspection.violations", "Số vi phạm phát hiện", True, "Không đặt chỉ tiêu")], *args)
+cards.row(
+    [
+        ("inspection.count", "Số đợt kiểm tra công vụ", False, "Không đặt chỉ tiêu"),
+        ("inspection.officials_checked", "Lượt cán bộ, công chức được kiểm tra", False, "Không đặt chỉ tiêu"),
+        ("inspection.violations", "Số vi phạm phát hiện", True, "Không đặt chỉ tiêu"),
+    ],
+    *args,
+)
 points = view.series()
 if not f["inspection.count"]:
-    st.info("Không có đợt kiểm tra công vụ nào trong kỳ (trang «Kiểm tra công vụ» của báo cáo để trống hoặc chưa nộp).",
-            icon=":material/info:")
+    st.info(
+        "Không có đợt kiểm tra công vụ nào trong kỳ (trang «Kiểm tra công vụ» của báo cáo để trống hoặc chưa nộp).",
+        icon=":material/info:",
+    )
 elif len(points) > 1:
-    title = (f"Kiểm tra {fmt.num(f['inspection.officials_checked'])} lượt cán bộ, "
-             f"phát hiện {fmt.num(f['inspection.violations'])} vi phạm qua {fmt.num(f['inspection.count'])} đợt")
-    fig = charts.stacked(points, {"inspection.count": ("Đợt kiểm tra", charts.BLUE),
-                                  "inspection.violations": ("Vi phạm phát hiện", charts.COLORS["not_met"])}, title)
+    title = (
+        f"Kiểm tra {fmt.num(f['inspection.officials_checked'])} lượt cán bộ, "
+        f"phát hiện {fmt.num(f['inspection.violations'])} vi phạm qua {fmt.num(f['inspection.count'])} đợt"
+    )
+    fig = charts.stacked(
+        points,
+        {
+            "inspection.count": ("Đợt kiểm tra", charts.BLUE),
+            "inspection.violations": ("Vi phạm phát hiện", charts.COLORS["not_met"]),
+        },
+        title,
+    )
     fig.update_layout(barmode="group")
     if max(p[k] or 0 for p in points for k in ("inspection.count", "inspection.violations")) <= 10:
         fig.update_yaxes(dtick=1)
@@ -44,8 +62,13 @@ c1, c2 = st.columns(2)
 with c1:
     cards.card("discipline.decisions", "Quyết định kỷ luật", *args, lower_is_better=True, note="Không đặt chỉ tiêu")
 with c2:
-    cards.card("discipline.harassment", "Trong đó: sách nhiễu, gây phiền hà; cửa quyền, hách dịch", *args,
-               lower_is_better=True, note="Càng ít càng tốt")
+    cards.card(
+        "discipline.harassment",
+        "Trong đó: sách nhiễu, gây phiền hà; cửa quyền, hách dịch",
+        *args,
+        lower_is_better=True,
+        note="Càng ít càng tốt",
+    )
 
 if not n:
     st.info("Không có quyết định kỷ luật nào trong kỳ.", icon=":material/info:")
@@ -59,8 +82,11 @@ else:
     title = f"Không có quyết định nào vì sách nhiễu, cửa quyền, hách dịch trong {fmt.num(n)} quyết định kỷ luật"
 charts.show(count_bars(behaviour, title, highlight=frozenset(HARASSMENT)))
 target = "hành vi Chỉ thị 33/CT-TTg yêu cầu chấn chỉnh, xử lý nghiêm"
-st.caption(f"Theo hành vi vi phạm. Tô đỏ: {named} — {target}." if harassment else
-           f"Theo hành vi vi phạm. {named}: {target}; trong kỳ không có quyết định nào.")
+st.caption(
+    f"Theo hành vi vi phạm. Tô đỏ: {named} — {target}."
+    if harassment
+    else f"Theo hành vi vi phạm. {named}: {target}; trong kỳ không có quyết định nào."
+)
 
 
 def top(rows: list[dict]) -> str:
@@ -78,6 +104,11 @@ with c1:
     charts.show(count_bars(form, f"Hình thức nhiều nhất: {top(form)}"))
 with c2:
     charts.show(count_bars(subject, f"Đối tượng nhiều nhất: {top(subject)}"))
-charts.show(count_bars(detection, f"Phát hiện qua kiểm tra công vụ: {fmt.num(by_inspection)}/{fmt.num(n)} quyết định; "
-                                  f"qua phản ánh của người dân: {fmt.num(by_citizens)}"))
+charts.show(
+    count_bars(
+        detection,
+        f"Phát hiện qua kiểm tra công vụ: {fmt.num(by_inspection)}/{fmt.num(n)} quyết định; "
+        f"qua phản ánh của người dân: {fmt.num(by_citizens)}",
+    )
+)
 st.caption("Theo nguồn phát hiện vi phạm.")

@@ -1,4 +1,5 @@
 """Lịch sử nhập: every accepted file of the selected unit or group, who loaded it and when, what it replaced; archived copies."""
+
 import json
 
 import pandas as pd
@@ -27,21 +28,38 @@ def status(r: dict) -> str:
     return f"Đã được thay bằng bản số {r['replaced_by']}" if r["replaced_by"] else "Không còn dùng"
 
 
-table = pd.DataFrame([{
-    "Bản số": str(r["load_id"]), "Tệp": r["file_name"], "Người nhập": r["loaded_by"] or "–",
-    "Nhập lúc": r["loaded_at"].strftime("%d/%m/%Y %H:%M"), "Đơn vị": units.get(r["unit_code"]).name,
-    "Kỳ": periods.parse(r["period_key"]).label, "Thay thế bản": str(r["replaced_load_id"]) if r["replaced_load_id"] else "",
-    "Số dòng": fmt.num(sum(json.loads(r["rows_json"]).values())), "Cảnh báo": fmt.num(len(json.loads(r["warnings_json"]))),
-    "Trạng thái": status(r)} for r in rows])
+table = pd.DataFrame(
+    [
+        {
+            "Bản số": str(r["load_id"]),
+            "Tệp": r["file_name"],
+            "Người nhập": r["loaded_by"] or "–",
+            "Nhập lúc": r["loaded_at"].strftime("%d/%m/%Y %H:%M"),
+            "Đơn vị": units.get(r["unit_code"]).name,
+            "Kỳ": periods.parse(r["period_key"]).label,
+            "Thay thế bản": str(r["replaced_load_id"]) if r["replaced_load_id"] else "",
+            "Số dòng": fmt.num(sum(json.loads(r["rows_json"]).values())),
+            "Cảnh báo": fmt.num(len(json.loads(r["warnings_json"]))),
+            "Trạng thái": status(r),
+        }
+        for r in rows
+    ]
+)
 st.metric("Số lần nhập", fmt.num(len(rows)))
 st.dataframe(table, hide_index=True)
 
 st.subheader("Tải bản lưu trữ")
 by_id = {r["load_id"]: r for r in rows}
-chosen = st.selectbox("Chọn bản nhập", list(by_id), key="ban_luu_tru",
-                      format_func=lambda i: f"Bản số {i}: {by_id[i]['file_name']} ({periods.parse(by_id[i]['period_key']).label})")
+chosen = st.selectbox(
+    "Chọn bản nhập",
+    list(by_id),
+    key="ban_luu_tru",
+    format_func=lambda i: f"Bản số {i}: {by_id[i]['file_name']} ({periods.parse(by_id[i]['period_key']).label})",
+)
 archived = config.archive_dir(view.path) / by_id[chosen]["archive_name"]
 if archived.exists():
-    st.download_button("Tải tệp gốc đã lưu", archived.read_bytes(), file_name=by_id[chosen]["file_name"], icon=":material/download:")
+    st.download_button(
+        "Tải tệp gốc đã lưu", archived.read_bytes(), file_name=by_id[chosen]["file_name"], icon=":material/download:"
+    )
 else:
     st.warning(f"Không tìm thấy bản lưu trữ {archived.name} trong {archived.parent}.")

@@ -1,4 +1,5 @@
 """Nhập số liệu: download the template, upload workbooks, see at once what is wrong and where; replacements are previewed."""
+
 import hashlib
 
 import streamlit as st
@@ -19,20 +20,34 @@ with st.expander("Tải tệp mẫu để điền", icon=":material/download:", 
     communes = [u for u in units if u.level == "xa"]
     default = view.sel.code if view and view.sel.unit.level == "xa" else None
     c1, c2 = st.columns(2)
-    code = c1.selectbox("Đơn vị", key="mau_don_vi", options=[None] + [u.code for u in communes], index=([None] + [u.code for u in communes]).index(default),
-                        format_func=lambda c: "Để trống (tự điền)" if c is None else units.get(c).name + upload.validity(units.get(c)))
-    key = c2.text_input("Kỳ (ví dụ 2026-10, 2026Q3, 2026H2, 2026)", value=view.sel.key if view and ":" not in view.sel.key else "")
+    code = c1.selectbox(
+        "Đơn vị",
+        key="mau_don_vi",
+        options=[None] + [u.code for u in communes],
+        index=([None] + [u.code for u in communes]).index(default),
+        format_func=lambda c: "Để trống (tự điền)" if c is None else units.get(c).name + upload.validity(units.get(c)),
+    )
+    key = c2.text_input(
+        "Kỳ (ví dụ 2026-10, 2026Q3, 2026H2, 2026)", value=view.sel.key if view and ":" not in view.sel.key else ""
+    )
     period, problem = upload.period_or_error(key, code, units)
     if problem:
         st.warning(problem)
     else:
         unit = units.get(code) if code else None
-        st.download_button("Tải tệp mẫu (.xlsx)", upload.workbook_bytes(build_workbook(unit_code=code, unit_name=unit.name if unit else None, period=period)),
-                           file_name=f"mau_{code or 'xa'}_{period.key if period else 'ky'}.xlsx", icon=":material/download:")
+        st.download_button(
+            "Tải tệp mẫu (.xlsx)",
+            upload.workbook_bytes(build_workbook(unit_code=code, unit_name=unit.name if unit else None, period=period)),
+            file_name=f"mau_{code or 'xa'}_{period.key if period else 'ky'}.xlsx",
+            icon=":material/download:",
+        )
 
 by = st.text_input("Người nhập", key="nguoi_nhap", placeholder="Họ tên công chức Văn phòng – Thống kê")
-files = st.file_uploader("Chọn một hay nhiều tệp bảng tính đã điền (.xlsx, .xls, .xlsm, .ods; tối đa 20 MB mỗi tệp)",
-                         accept_multiple_files=True, key="tep_tai_len")
+files = st.file_uploader(
+    "Chọn một hay nhiều tệp bảng tính đã điền (.xlsx, .xls, .xlsm, .ods; tối đa 20 MB mỗi tệp)",
+    accept_multiple_files=True,
+    key="tep_tai_len",
+)
 done = st.session_state.setdefault("da_nhap", {})
 
 for f in files or []:
@@ -49,17 +64,26 @@ for f in files or []:
             raw = read_bytes(f.name, blob)
         except ReadError:
             continue
-        st.download_button("Tải bản có đánh dấu ô lỗi (.xlsx)", annotate.annotated_copy(f.name, blob, raw, result.problems),
-                           file_name=f"{f.name.rsplit('.', 1)[0]}_loi.xlsx", key=f"loi_{digest}", icon=":material/download:")
+        st.download_button(
+            "Tải bản có đánh dấu ô lỗi (.xlsx)",
+            annotate.annotated_copy(f.name, blob, raw, result.problems),
+            file_name=f"{f.name.rsplit('.', 1)[0]}_loi.xlsx",
+            key=f"loi_{digest}",
+            icon=":material/download:",
+        )
         continue
     if result.status == "unchanged":
-        st.info(f"{f.name}: giống hệt bản đang dùng của {units.get(result.unit_code).name}, {result.period.label} — không có gì thay đổi.",
-                icon=":material/check:")
+        st.info(
+            f"{f.name}: giống hệt bản đang dùng của {units.get(result.unit_code).name}, {result.period.label} — không có gì thay đổi.",
+            icon=":material/check:",
+        )
         continue
     if result.replaced_load_id is not None:
         before = data.figures(str(path), data.version(path), result.unit_code, result.period.start, result.period.end)
         upload.show_preview(result, before, after, units)
-        if not st.button("Xác nhận thay thế", key=f"xac_nhan_{digest}", type="primary", icon=":material/published_with_changes:"):
+        if not st.button(
+            "Xác nhận thay thế", key=f"xac_nhan_{digest}", type="primary", icon=":material/published_with_changes:"
+        ):
             continue
     done[digest] = load_upload(path, f.name, blob, loaded_by=by or None)
     upload.show_loaded(done[digest], units)

@@ -1,5 +1,6 @@
 """So sánh đơn vị: a group's communes side by side on the headline indicators (status against the targets), a ranking
 for one indicator, the group's own totals (ratios of sums), and a way to open a commune's overview for the same period."""
+
 from datetime import date
 
 import streamlit as st
@@ -26,11 +27,19 @@ sel, units = view.sel, reference.units()
 
 if not sel.is_group:
     groups = [sel.unit.parent] + [g.code for g in units.groups() if sel.unit in units.communes(g.code)]
-    st.info(f"Trang này so sánh các xã của một nhóm: tỉnh, huyện cũ hoặc cụm xã. Đang chọn {sel.unit.name}; "
-            "chọn nhóm có xã này để so sánh:", icon=":material/info:")
+    st.info(
+        f"Trang này so sánh các xã của một nhóm: tỉnh, huyện cũ hoặc cụm xã. Đang chọn {sel.unit.name}; "
+        "chọn nhóm có xã này để so sánh:",
+        icon=":material/info:",
+    )
     for code in dict.fromkeys(c for c in groups if c and units.get(c)):
-        st.button(f"So sánh các xã của {unit_label(units.get(code))}", key=f"nhom_{code}", on_click=choose, args=(code,),
-                  icon=":material/leaderboard:")
+        st.button(
+            f"So sánh các xã của {unit_label(units.get(code))}",
+            key=f"nhom_{code}",
+            on_click=choose,
+            args=(code,),
+            icon=":material/leaderboard:",
+        )
     st.stop()
 
 rows = cd.commune_table(str(view.path), view.version, sel.code, sel.start, sel.end, config.ON_TIME_DAYS, date.today())
@@ -40,27 +49,44 @@ if not communes:
     st.stop()
 
 partial = [r for r in communes if (r["start"], r["end"]) != (sel.start, sel.end)]
-st.markdown(f"{fmt.num(len(communes))} xã. Dòng **Toàn nhóm** cộng số liệu của các xã rồi mới tính tỷ lệ "
-            "(ví dụ tổng hồ sơ đúng hạn / tổng hồ sơ đã giải quyết), không lấy trung bình tỷ lệ của các xã.")
+st.markdown(
+    f"{fmt.num(len(communes))} xã. Dòng **Toàn nhóm** cộng số liệu của các xã rồi mới tính tỷ lệ "
+    "(ví dụ tổng hồ sơ đúng hạn / tổng hồ sơ đã giải quyết), không lấy trung bình tỷ lệ của các xã."
+)
 if partial:
     merger = view.merger()
-    st.caption("Kỳ đã chọn có đợt sáp nhập xã" + (f" ngày {fmt.day(merger)}" if merger else "") +
-               ": mỗi xã chỉ tính phần thời gian xã tồn tại (xã cũ đến ngày sáp nhập, xã mới từ ngày đó).")
+    st.caption(
+        "Kỳ đã chọn có đợt sáp nhập xã"
+        + (f" ngày {fmt.day(merger)}" if merger else "")
+        + ": mỗi xã chỉ tính phần thời gian xã tồn tại (xã cũ đến ngày sáp nhập, xã mới từ ngày đó)."
+    )
 
 ind = st.selectbox("Xếp hạng theo", list(cd.COLUMNS), key="xep_hang", format_func=lambda k: cd.COLUMNS[k][3])
 ranked = cd.rank(communes, ind)
 label = f"Toàn nhóm ({fmt.num(len(communes))} xã)"
-st.dataframe(cd.styled([group] + ranked, sel.start, sel.end, label), column_config=cd.column_config(), hide_index=True,
-             height=min(40 + 35 * (len(ranked) + 1), 640))
+st.dataframe(
+    cd.styled([group] + ranked, sel.start, sel.end, label),
+    column_config=cd.column_config(),
+    hide_index=True,
+    height=min(40 + 35 * (len(ranked) + 1), 640),
+)
 st.caption(cd.LEGEND + " Bấm tiêu đề cột để sắp xếp theo cột đó; rê chuột lên tiêu đề để xem cách tính.")
 
 left, right = st.columns([2, 1], vertical_alignment="bottom")
 codes = [r["unit_code"] for r in ranked]
 if st.session_state.get("mo_xa") not in codes:
     st.session_state["mo_xa"] = codes[0]
-code = left.selectbox("Xem chi tiết một xã", codes, key="mo_xa", format_func=lambda c: cd.unit_name(c, sel.start, sel.end))
-right.button("Mở Tổng quan của xã", key="mo_tong_quan", icon=":material/open_in_new:", on_click=choose, args=(code, True),
-             help=f"Mở Tổng quan của xã đã chọn, giữ nguyên kỳ {sel.label[0].lower() + sel.label[1:]}.")
+code = left.selectbox(
+    "Xem chi tiết một xã", codes, key="mo_xa", format_func=lambda c: cd.unit_name(c, sel.start, sel.end)
+)
+right.button(
+    "Mở Tổng quan của xã",
+    key="mo_tong_quan",
+    icon=":material/open_in_new:",
+    on_click=choose,
+    args=(code, True),
+    help=f"Mở Tổng quan của xã đã chọn, giữ nguyên kỳ {sel.label[0].lower() + sel.label[1:]}.",
+)
 
 st.subheader(f":material/leaderboard: Xếp hạng theo {cd.COLUMNS[ind][3][0].lower() + cd.COLUMNS[ind][3][1:]}")
 fig, left_out = cd.ranking_chart(communes, group, ind, sel.start, sel.end)
@@ -71,5 +97,7 @@ else:
 if len([r for r in communes if r[ind] is not None]) > 30:
     st.caption("Biểu đồ chỉ vẽ 15 xã tốt nhất và 15 xã kém nhất; bảng ở trên có đủ các xã.")
 if left_out:
-    what = "chưa đến hạn nộp báo cáo tháng nào" if ind == "reporting.month_rate" else "không phát sinh (không có mẫu số)"
+    what = (
+        "chưa đến hạn nộp báo cáo tháng nào" if ind == "reporting.month_rate" else "không phát sinh (không có mẫu số)"
+    )
     st.caption(f"Không vẽ các xã {what}: {', '.join(left_out)}.")

@@ -1,5 +1,6 @@
 """Tình hình báo cáo: for a group and a range, which commune sent each month's report on time, late or not at all
 (DHIS2-style grid), completeness and timeliness per month and per commune, and who is missing for the latest month due."""
+
 from datetime import date
 
 import streamlit as st
@@ -16,11 +17,19 @@ months = [periods.parse(k) for k in t["months"]]
 tot = t["totals"]
 
 c1, c2, c3 = st.columns(3)
-c1.metric("Báo cáo tháng đã nộp / phải nộp", f"{fmt.num(tot['received'])}/{fmt.num(tot['expected'])}", border=True,
-          help="Cộng theo từng xã và từng tháng đã đến hạn nộp; xã chưa thành lập (hoặc đã sáp nhập) trong tháng thì không phải nộp.")
+c1.metric(
+    "Báo cáo tháng đã nộp / phải nộp",
+    f"{fmt.num(tot['received'])}/{fmt.num(tot['expected'])}",
+    border=True,
+    help="Cộng theo từng xã và từng tháng đã đến hạn nộp; xã chưa thành lập (hoặc đã sáp nhập) trong tháng thì không phải nộp.",
+)
 c2.metric("Tỷ lệ nộp đủ", fmt.pct(tot["completeness"]), border=True)
-c3.metric("Tỷ lệ nộp đúng hạn", fmt.pct(tot["timeliness"]), border=True,
-          help=f"Nộp trong {config.ON_TIME_DAYS} ngày sau khi hết tháng (tính theo ngày nhận bản đầu tiên).")
+c3.metric(
+    "Tỷ lệ nộp đúng hạn",
+    fmt.pct(tot["timeliness"]),
+    border=True,
+    help=f"Nộp trong {config.ON_TIME_DAYS} ngày sau khi hết tháng (tính theo ngày nhận bản đầu tiên).",
+)
 if not tot["expected"]:
     st.caption(f"Chưa tháng nào của kỳ đã chọn đến hạn nộp (hạn là {config.ON_TIME_DAYS} ngày sau khi hết tháng).")
 
@@ -31,8 +40,18 @@ if latest:
         who = "tất cả các xã phải báo cáo" if sel.is_group else sel.unit.name
         st.success(f"Không có: {who} đã nộp báo cáo {latest.phrase}.", icon=":material/check_circle:")
     else:
-        st.dataframe([{"Xã": cd.unit_name(m["unit_code"], sel.start, sel.end), "Kỳ báo cáo": latest.label, "Hạn nộp": fmt.day(m["deadline"]),
-                       "Đã quá hạn": f"{fmt.num(m['days_late'])} ngày"} for m in t["missing"]], hide_index=True)
+        st.dataframe(
+            [
+                {
+                    "Xã": cd.unit_name(m["unit_code"], sel.start, sel.end),
+                    "Kỳ báo cáo": latest.label,
+                    "Hạn nộp": fmt.day(m["deadline"]),
+                    "Đã quá hạn": f"{fmt.num(m['days_late'])} ngày",
+                }
+                for m in t["missing"]
+            ],
+            hide_index=True,
+        )
     earlier = tot["expected"] - tot["received"] - len(t["missing"])
     if earlier:
         st.caption(f"Các tháng trước trong kỳ còn {fmt.num(earlier)} báo cáo chưa nộp (ô ✗ trong bảng dưới).")
@@ -45,15 +64,26 @@ frame, column_config = cd.reporting_grid(t, sel.start, sel.end, sel.is_group)
 st.dataframe(frame, hide_index=True, column_config=column_config, height=min(40 + 35 * len(frame.data), 760))
 st.caption(cd.GRID_LEGEND)
 
-points = [{"period": m, "reporting.completeness": r["reporting.completeness"] if r["due"] else None,
-           "reporting.timeliness": r["reporting.timeliness"] if r["due"] else None} for m, r in zip(months, t["per_month"])]
+points = [
+    {
+        "period": m,
+        "reporting.completeness": r["reporting.completeness"] if r["due"] else None,
+        "reporting.timeliness": r["reporting.timeliness"] if r["due"] else None,
+    }
+    for m, r in zip(months, t["per_month"])
+]
 shown = [p for p in points if p["reporting.completeness"] is not None]
 if len(shown) > 1:
     low = min(shown, key=lambda p: (p["reporting.completeness"], p["period"]))
     late = min(shown, key=lambda p: (p["reporting.timeliness"], p["period"]))
-    title = (f"Nộp đủ thấp nhất {fmt.short_label(low['period'])} ({fmt.pct(low['reporting.completeness'])})"
-             if low["reporting.completeness"] < 1 else "Tháng nào cũng nhận đủ báo cáo")
+    title = (
+        f"Nộp đủ thấp nhất {fmt.short_label(low['period'])} ({fmt.pct(low['reporting.completeness'])})"
+        if low["reporting.completeness"] < 1
+        else "Tháng nào cũng nhận đủ báo cáo"
+    )
     if late["reporting.timeliness"] < 1:
         title += f"; nộp đúng hạn thấp nhất {fmt.short_label(late['period'])} ({fmt.pct(late['reporting.timeliness'])})"
-    fig = charts.trend(points, {"reporting.completeness": "Tỷ lệ nộp đủ", "reporting.timeliness": "Tỷ lệ nộp đúng hạn"}, title)
+    fig = charts.trend(
+        points, {"reporting.completeness": "Tỷ lệ nộp đủ", "reporting.timeliness": "Tỷ lệ nộp đúng hạn"}, title
+    )
     charts.show_trend(fig, months, view.merger())

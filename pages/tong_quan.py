@@ -1,4 +1,5 @@
 """Tổng quan: one card per area of the plan with its headline figure, target, status and change; then what needs attention."""
+
 import streamlit as st
 
 from etl import config
@@ -20,29 +21,46 @@ AREAS = [  # indicator, card title, lower is better, note when there is no targe
     ("plan.done_rate", "Nhiệm vụ kế hoạch đã hoàn thành", False, ""),
 ]
 for row in range(0, len(AREAS), 4):
-    for col, (ind, title, lower, note) in zip(st.columns(4), AREAS[row:row + 4]):
+    for col, (ind, title, lower, note) in zip(st.columns(4), AREAS[row : row + 4]):
         with col:
             cards.card(ind, title, *args, lower_is_better=lower, note=note)
 
 extra = []
 if f["dialogue.required"]:
-    extra.append(f"Đối thoại: {fmt.num(f['dialogue.sessions'])} hội nghị, quy định tối thiểu {fmt.num(f['dialogue.required'])} (1 lần/năm mỗi xã).")
+    extra.append(
+        f"Đối thoại: {fmt.num(f['dialogue.sessions'])} hội nghị, quy định tối thiểu {fmt.num(f['dialogue.required'])} (1 lần/năm mỗi xã)."
+    )
 if f["discipline.decisions"]:
-    extra.append(f"Kỷ luật: {fmt.num(f['discipline.harassment'])} trong {fmt.num(f['discipline.decisions'])} quyết định về sách nhiễu, cửa quyền, hách dịch.")
-extra.append(f"Báo cáo đã nhận đủ kỳ: {fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])} đơn vị "
-             f"({fmt.pct(f['reporting.completeness'])}); đúng hạn: {fmt.pct(f['reporting.timeliness'])}.")
+    extra.append(
+        f"Kỷ luật: {fmt.num(f['discipline.harassment'])} trong {fmt.num(f['discipline.decisions'])} quyết định về sách nhiễu, cửa quyền, hách dịch."
+    )
+extra.append(
+    f"Báo cáo đã nhận đủ kỳ: {fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])} đơn vị "
+    f"({fmt.pct(f['reporting.completeness'])}); đúng hạn: {fmt.pct(f['reporting.timeliness'])}."
+)
 st.caption(" · ".join(extra))
 
 st.subheader("Cần chú ý")
 items = view.detail("attention", config.ON_TIME_DAYS)
 if not items:
     st.success("Không có việc vi phạm quy định trong kỳ đã chọn.", icon=":material/check_circle:")
-ICONS = {"reception": ":material/event_busy:", "petitions": ":material/schedule:", "dialogue": ":material/forum:", "reporting": ":material/assignment_late:"}
+ICONS = {
+    "reception": ":material/event_busy:",
+    "petitions": ":material/schedule:",
+    "dialogue": ":material/forum:",
+    "reporting": ":material/assignment_late:",
+}
 for item in items[:15]:
     st.markdown(f"{ICONS[item['kind']]} {item['text']}")
 if len(items) > 15:
     st.caption(f"… và {len(items) - 15} việc khác. Xem chi tiết ở từng trang.")
 
-if st.session_state.get("_router"):  # a link (it also opens in a new window for the projector); not when the page runs alone
-    st.page_link("pages/trinh_chieu.py", label="Trình chiếu cho cuộc họp", icon=":material/slideshow:",
-                 query_params=view.sel.query() | {"trinh_chieu": "1", "man": "1"})
+if st.session_state.get(
+    "_router"
+):  # a link (it also opens in a new window for the projector); not when the page runs alone
+    st.page_link(
+        "pages/trinh_chieu.py",
+        label="Trình chiếu cho cuộc họp",
+        icon=":material/slideshow:",
+        query_params=view.sel.query() | {"trinh_chieu": "1", "man": "1"},
+    )

@@ -3,6 +3,7 @@
 No sidebar, no widgets: the screen number lives in the URL; links at the edges and the keyboard move between screens, and
 tu_dong=N advances every N seconds. Everything shown is an aggregate (no case numbers, notes nor decision numbers).
 """
+
 import streamlit as st
 
 from ui import present
@@ -22,12 +23,18 @@ except ValueError:
     seconds = None
 
 if view is None:
-    st.info("Chưa có cơ sở dữ liệu nên chưa có gì để trình chiếu. " + LOAD_HINT + " Hoặc chạy `bash run.sh dashboard` để xem dữ liệu mẫu.")
+    st.info(
+        "Chưa có cơ sở dữ liệu nên chưa có gì để trình chiếu. "
+        + LOAD_HINT
+        + " Hoặc chạy `bash run.sh dashboard` để xem dữ liệu mẫu."
+    )
     st.stop()
 sel = view.sel
 if not view.figures()["reporting.received"] and not has_any_report(view):
-    st.warning(f"Chưa có báo cáo nào của {sel.unit.name} cho {present.phrase(sel.label)}, nên chưa có gì để trình chiếu."
-               f"{present.merged(sel.unit)} " + LOAD_HINT)
+    st.warning(
+        f"Chưa có báo cáo nào của {sel.unit.name} cho {present.phrase(sel.label)}, nên chưa có gì để trình chiếu."
+        f"{present.merged(sel.unit)} " + LOAD_HINT
+    )
     st.stop()
 
 if printing:

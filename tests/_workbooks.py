@@ -3,6 +3,7 @@
 Rows are given as dicts keyed by database column name (e.g. "carried_over") or by the sheet's header
 (e.g. "Kỳ trước chuyển qua"); values are written into a real .xlsx with openpyxl (tests/conftest.py:write_grids).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,16 +17,33 @@ from etl.specs import SHEETS_BY_NAME
 from tests.conftest import write_grids
 
 KIND_LABELS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "nine": "9 tháng", "year": "Năm"}
-TTHC_ORDER = ("carried_over", "received_online", "received_offline", "resolved_early", "resolved_on_time",
-              "resolved_late", "pending_on_time", "pending_overdue", "returned")
+TTHC_ORDER = (
+    "carried_over",
+    "received_online",
+    "received_offline",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_on_time",
+    "pending_overdue",
+    "returned",
+)
 
 
 def info_for(unit: str, period_key: str, **extra) -> dict:
     p = parse(period_key)
-    number = {"month": p.start.month, "quarter": (p.start.month - 1) // 3 + 1,
-              "half": 1 if p.start.month == 1 else 2}.get(p.kind)
-    info = {"Mã đơn vị": unit, "Tên đơn vị": reference.units().get(unit).name,
-            "Loại kỳ": KIND_LABELS[p.kind], "Kỳ": number, "Năm": p.start.year}
+    number = {
+        "month": p.start.month,
+        "quarter": (p.start.month - 1) // 3 + 1,
+        "half": 1 if p.start.month == 1 else 2,
+    }.get(p.kind)
+    info = {
+        "Mã đơn vị": unit,
+        "Tên đơn vị": reference.units().get(unit).name,
+        "Loại kỳ": KIND_LABELS[p.kind],
+        "Kỳ": number,
+        "Năm": p.start.year,
+    }
     info.update(extra)
     return info
 
@@ -48,8 +66,15 @@ def tthc_row(field: str, *numbers: int) -> dict:
     return {"field": field} | dict(zip(TTHC_ORDER, numbers))
 
 
-def book(folder: Path, unit: str, period_key: str, sheets: dict | None = None, name: str | None = None,
-         info: dict | None = None, raw: dict | None = None) -> Path:
+def book(
+    folder: Path,
+    unit: str,
+    period_key: str,
+    sheets: dict | None = None,
+    name: str | None = None,
+    info: dict | None = None,
+    raw: dict | None = None,
+) -> Path:
     """A real .xlsx workbook for one unit × period. `sheets`: {sheet name: [row dicts]}; `raw`: {sheet: grid}."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,7 +102,10 @@ def dump(db_file: Path) -> dict[str, list[tuple]]:
     con = db.connect(db_file, read_only=True)
     try:
         tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
-        return {t if s == "main" else f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall() for s, t in tables}
+        return {
+            t if s == "main" else f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall()
+            for s, t in tables
+        }
     finally:
         con.close()
 
@@ -106,5 +134,18 @@ def archive_files(db_file: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-__all__ = ["book", "load", "load_ok", "dump", "query", "indicators", "archive_files", "info_for", "grid", "tthc_row",
-           "load_bytes", "date", "datetime"]
+__all__ = [
+    "book",
+    "load",
+    "load_ok",
+    "dump",
+    "query",
+    "indicators",
+    "archive_files",
+    "info_for",
+    "grid",
+    "tthc_row",
+    "load_bytes",
+    "date",
+    "datetime",
+]

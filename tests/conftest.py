@@ -1,4 +1,5 @@
 """Fixture factory: real workbooks (xlsx via openpyxl, xls via xlwt, ods via odfpy) and real DuckDB files."""
+
 from __future__ import annotations
 
 import os
@@ -32,6 +33,7 @@ def write_grids(path: Path, grids: dict[str, list[list]]) -> Path:
     path = Path(path)
     if path.suffix == ".xls":
         import xlwt
+
         wb = xlwt.Workbook()
         date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
         for name, grid in grids.items():
@@ -44,6 +46,7 @@ def write_grids(path: Path, grids: dict[str, list[list]]) -> Path:
         wb.save(str(path))
     elif path.suffix == ".ods":
         import pandas as pd
+
         with pd.ExcelWriter(path, engine="odf") as xw:
             for name, grid in grids.items():
                 pd.DataFrame(grid).to_excel(xw, sheet_name=name, header=False, index=False)
@@ -68,7 +71,9 @@ def make_book(tmp_path):
     """make_book(name, info=..., sheets={sheet: [ {header: value}, ... ] or grid}) -> path of a real workbook."""
     counter = {"n": 0}
 
-    def make(name: str | None = None, info: dict | None = None, sheets: dict | None = None, raw: dict | None = None) -> Path:
+    def make(
+        name: str | None = None, info: dict | None = None, sheets: dict | None = None, raw: dict | None = None
+    ) -> Path:
         counter["n"] += 1
         name = name or f"book{counter['n']}.xlsx"
         grids = {"Thông tin": [[k, v] for k, v in (info or INFO).items() if v is not None]}

@@ -1,4 +1,5 @@
 """Loads from the CLI while another process keeps reading: no lock errors, no half loads, each read is a whole state."""
+
 from __future__ import annotations
 
 import json
@@ -36,17 +37,40 @@ READER = textwrap.dedent("""
 
 
 def month_book(folder, month: int, received: int):
-    rows = [{"field": "Hộ tịch", "carried_over": 0, "received_online": received, "received_offline": 0, "resolved_early": 0,
-             "resolved_on_time": received, "resolved_late": 0, "pending_on_time": 0, "pending_overdue": 0, "returned": 0}]
+    rows = [
+        {
+            "field": "Hộ tịch",
+            "carried_over": 0,
+            "received_online": received,
+            "received_offline": 0,
+            "resolved_early": 0,
+            "resolved_on_time": received,
+            "resolved_late": 0,
+            "pending_on_time": 0,
+            "pending_overdue": 0,
+            "returned": 0,
+        }
+    ]
     path = folder / f"NX03_{month:02d}.xlsx"
-    write_workbook(path, unit_code="NX03", unit_name="Xã Bình Lương", period=periods.parse(f"2024-{month:02d}"), rows={"TTHC": rows})
+    write_workbook(
+        path,
+        unit_code="NX03",
+        unit_name="Xã Bình Lương",
+        period=periods.parse(f"2024-{month:02d}"),
+        rows={"TTHC": rows},
+    )
     return path
 
 
 def test_cli_loads_while_another_process_reads(tmp_path):
     db_file, stop = tmp_path / "c.duckdb", tmp_path / "stop"
     first = month_book(tmp_path, 1, 1)
-    assert subprocess.run([sys.executable, "-m", "etl", "load", str(first), "--db", str(db_file)], cwd=ROOT, capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "etl", "load", str(first), "--db", str(db_file)], cwd=ROOT, capture_output=True
+        ).returncode
+        == 0
+    )
     # 20 loads: months 2..12 (11 new periods), then months 2..10 again with new figures (9 replacements)
     plan = [(m, m) for m in range(2, 13)] + [(m, 100 * m) for m in range(2, 11)]
     books = []
@@ -59,19 +83,27 @@ def test_cli_loads_while_another_process_reads(tmp_path):
         current[m] = n
         states.append((sum(current.values()), len(current) == 12))
     allowed = {(total, int(full)) for total, full in states}
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(ROOT), str(db_file), str(stop)], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(ROOT), str(db_file), str(stop)], stdout=subprocess.PIPE, text=True
+    )
     time.sleep(0.5)
     codes = []
     t0 = time.perf_counter()
     for book in books:
-        codes.append(subprocess.run([sys.executable, "-m", "etl", "load", str(book), "--db", str(db_file)], cwd=ROOT, capture_output=True).returncode)
+        codes.append(
+            subprocess.run(
+                [sys.executable, "-m", "etl", "load", str(book), "--db", str(db_file)], cwd=ROOT, capture_output=True
+            ).returncode
+        )
     loading = time.perf_counter() - t0
     time.sleep(0.3)
     stop.touch()
     out = json.loads(reader.communicate(timeout=60)[0])
     seen = [tuple(s) for s in out["seen"]]
-    print(f"\n[concurrency] {len(books)} CLI loads in {loading:.1f} s; {len(seen)} reads, {len(out['errors'])} reader errors, "
-          f"worst read {out['worst'] * 1000:.0f} ms, {len(set(seen))} distinct states seen of {len(allowed)}")
+    print(
+        f"\n[concurrency] {len(books)} CLI loads in {loading:.1f} s; {len(seen)} reads, {len(out['errors'])} reader errors, "
+        f"worst read {out['worst'] * 1000:.0f} ms, {len(set(seen))} distinct states seen of {len(allowed)}"
+    )
     assert codes == [0] * 20
     assert out["errors"] == []
     assert len(seen) > 20 and set(seen) <= allowed

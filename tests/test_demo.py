@@ -1,4 +1,5 @@
 """The demo generator goes through the real template -> reader -> loader path and is deterministic."""
+
 from __future__ import annotations
 
 import duckdb
@@ -42,8 +43,12 @@ def test_demo_has_seasons_missing_reports_and_overdue_cases(tmp_path):
     assert figures(path, "NX11", "2024-03")["reporting.received"] == 1
     rolled = figures(path, "X04", "2024", "2026-10") | {}
     con = duckdb.connect(str(path), read_only=True)
-    jan, jun = (con.execute("select sum(received_online + received_offline) from tthc where unit_code = 'NX03' and period_key = ?", [k]).fetchone()[0]
-                for k in ("2024-01", "2024-02"))
+    jan, jun = (
+        con.execute(
+            "select sum(received_online + received_offline) from tthc where unit_code = 'NX03' and period_key = ?", [k]
+        ).fetchone()[0]
+        for k in ("2024-01", "2024-02")
+    )
     con.close()
     assert jan != jun  # volumes vary month to month
     assert rolled["petitions.overdue_open"] > 0

@@ -1,5 +1,6 @@
 """The «Dữ liệu» page's download: the bytes the button serves open with openpyxl and hold the indicator module's figures;
 the loads table shows warnings and replaced loads; «Tuyên truyền» shows plan progress per task."""
+
 from __future__ import annotations
 
 import re
@@ -19,15 +20,29 @@ from ui import fmt
 from ui.export import DIRECTIVE, INDICATOR_NAMES, NO_DENOMINATOR
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PLAN = [{"task_code": c, "content": f"Nhiệm vụ {c}", "progress": p, "percent": n}
-        for c, p, n in (("II.1", "Hoàn thành", 100), ("II.2", "Đang thực hiện", 40), ("III.1", "Chưa triển khai", 0))]
+PLAN = [
+    {"task_code": c, "content": f"Nhiệm vụ {c}", "progress": p, "percent": n}
+    for c, p, n in (("II.1", "Hoàn thành", 100), ("II.2", "Đang thực hiện", 40), ("III.1", "Chưa triển khai", 0))
+]
 
 
 def sheets(month: int, carried: int, outreach: int) -> dict:
-    return {"TTHC": [tthc_row("Hộ tịch", carried, 1234, 10, 600, 600, 4, 8, 2, carried + 30)],
-            "Tuyên truyền": [{"event_date": date(2024, month, 2), "content": "Chỉ thị 33", "form": "Hội nghị", "participants": outreach}],
-            "Dân vận khéo": [{"model_name": "Mô hình M1", "field": "Nông nghiệp", "recognised_year": 2024, "level": "Xã", "is_rewarded": "Có"}],
-            "Kế hoạch": PLAN}
+    return {
+        "TTHC": [tthc_row("Hộ tịch", carried, 1234, 10, 600, 600, 4, 8, 2, carried + 30)],
+        "Tuyên truyền": [
+            {"event_date": date(2024, month, 2), "content": "Chỉ thị 33", "form": "Hội nghị", "participants": outreach}
+        ],
+        "Dân vận khéo": [
+            {
+                "model_name": "Mô hình M1",
+                "field": "Nông nghiệp",
+                "recognised_year": 2024,
+                "level": "Xã",
+                "is_rewarded": "Có",
+            }
+        ],
+        "Kế hoạch": PLAN,
+    }
 
 
 @pytest.fixture
@@ -81,7 +96,10 @@ def test_download_holds_the_figures(loaded):
     figures, before = indicators(loaded, "NX03", "2024Q1"), indicators(loaded, "NX03", "2023Q4")
     ws = book_["Chỉ số"]
     head = [c.value for c in ws[1]]
-    assert head[:6] == ["Lĩnh vực", "Chỉ số", "Giá trị", "Chỉ tiêu", "Đánh giá", "Nguồn chỉ tiêu"] and head[6] == "Kỳ so sánh: Quý IV/2023"
+    assert (
+        head[:6] == ["Lĩnh vực", "Chỉ số", "Giá trị", "Chỉ tiêu", "Đánh giá", "Nguồn chỉ tiêu"]
+        and head[6] == "Kỳ so sánh: Quý IV/2023"
+    )
     ids = {name: ind for ind, name in INDICATOR_NAMES.items()}
     rows = {ids[r[1].value]: r for r in ws.iter_rows(min_row=2)}
     assert set(rows) == set(figures)
@@ -92,19 +110,30 @@ def test_download_holds_the_figures(loaded):
         else:
             assert cell.value == pytest.approx(value), ind
             assert cell.number_format == ("0.0%" if targets.is_rate(ind) else "#,##0")
-        assert rows[ind][6].value == (pytest.approx(before[ind]) if before[ind] is not None else
-                                      (NO_DENOMINATOR if targets.is_rate(ind) else None))
+        assert rows[ind][6].value == (
+            pytest.approx(before[ind])
+            if before[ind] is not None
+            else (NO_DENOMINATOR if targets.is_rate(ind) else None)
+        )
     assert figures["tthc.received_new"] == 2 * 1244 and figures["outreach.participants"] == 50 + 95
     assert rows["tthc.on_time_rate"][3].value == 0.95 and rows["tthc.on_time_rate"][4].value == "Đạt"
-    assert rows["plan.done_rate"][4].value == "Chỉ tiêu tính vào cuối năm"  # 100 % is due on 31/12, not at the end of Q1
+    assert (
+        rows["plan.done_rate"][4].value == "Chỉ tiêu tính vào cuối năm"
+    )  # 100 % is due on 31/12, not at the end of Q1
 
     loads = list(book_["Tệp đã nạp"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in loads] == ["Tháng 2/2024", "Tháng 3/2024"]
     march = loads[1]
-    assert march[4] == datetime(2024, 4, 3, 9, 15) and isinstance(march[5], datetime)  # first received (not the replacement's), loaded
+    assert march[4] == datetime(2024, 4, 3, 9, 15) and isinstance(
+        march[5], datetime
+    )  # first received (not the replacement's), loaded
     assert march[7] >= 1 and "Kỳ trước chuyển qua" in march[8] and march[9] is not None and march[9] != march[0]
     info = dict(book_["Thông tin"].iter_rows(values_only=True))
-    assert info["Kỳ báo cáo"] == "Quý I/2024" and DIRECTIVE in info["Căn cứ"] and "Chỉ thị 33/CT-TTg ngày 26/11/2021" in info["Căn cứ"]
+    assert (
+        info["Kỳ báo cáo"] == "Quý I/2024"
+        and DIRECTIVE in info["Căn cứ"]
+        and "Chỉ thị 33/CT-TTg ngày 26/11/2021" in info["Căn cứ"]
+    )
 
 
 def test_loads_table_shows_warnings_and_replacements(loaded):

@@ -1,4 +1,5 @@
 """Vietnamese formatting of numbers, rates, changes, dates and periods."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,13 @@ from ui import filters, fmt
 
 TEST_CASES_NUM = [(1234, "1.234"), (1234567, "1.234.567"), (0, "0"), (None, "–"), (12.5, "12,5"), (1234.56, "1.234,6")]
 TEST_CASES_PCT = [(0.953, "95,3 %"), (1.0, "100,0 %"), (0.0, "0,0 %"), (None, "Không phát sinh")]
-TEST_CASES_LABEL = [("2024-03", "T3/2024"), ("2024Q1", "Quý I/2024"), ("2024H2", "6T cuối/2024"), ("2024M9", "9T/2024"), ("2024", "2024")]
+TEST_CASES_LABEL = [
+    ("2024-03", "T3/2024"),
+    ("2024Q1", "Quý I/2024"),
+    ("2024H2", "6T cuối/2024"),
+    ("2024M9", "9T/2024"),
+    ("2024", "2024"),
+]
 TEST_CASES_COMPARE = [  # kind, period, mode, expected comparison range
     ("thang", "2024-03", "ky_truoc", (date(2024, 2, 1), date(2024, 2, 29))),
     ("thang", "2024-01", "ky_truoc", (date(2023, 12, 1), date(2023, 12, 31))),
@@ -38,7 +45,12 @@ def test_short_label(key, text):
 
 
 def test_points_and_change():
-    assert (fmt.points(0.021), fmt.points(-0.005), fmt.change(-1234), fmt.change(3)) == ("+2,1 điểm %", "-0,5 điểm %", "-1.234", "+3")
+    assert (fmt.points(0.021), fmt.points(-0.005), fmt.change(-1234), fmt.change(3)) == (
+        "+2,1 điểm %",
+        "-0,5 điểm %",
+        "-1.234",
+        "+3",
+    )
 
 
 @pytest.mark.parametrize("kind, key, mode, expected", TEST_CASES_COMPARE)

@@ -1,5 +1,6 @@
 """A clerk fills the blank template the way the «Hướng dẫn» sheet says (typed text dates, dropdown values, a totals
 row, a title row), saves it, loads it with the CLI; the indicators equal the values worked out by hand."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ def fill(path):
     wb["Thông tin"]["B1"] = "NX05"  # Xã Cát Vân: remote (complaint deadline 45 days)
     wb["Thông tin"]["B3"], wb["Thông tin"]["B4"], wb["Thông tin"]["B5"] = "Quý", 2, 2024
     tthc = wb["TTHC"]
-    tthc.append(["Hộ tịch", 3, 40, 57, 30, 62, 4, 4, 0, 0])    # 3+40+57 = 100 = 30+62+4+4+0+0
+    tthc.append(["Hộ tịch", 3, 40, 57, 30, 62, 4, 4, 0, 0])  # 3+40+57 = 100 = 30+62+4+4+0+0
     tthc.append(["Chứng thực", 0, 10, "1.190", 200, 995, 5, 0, 0, 0])  # 1.200 = 200+995+5
     tthc.append(["Tổng cộng", 3, 50, 1247, 230, 1057, 9, 4, 0, 0])  # totals row: ignored
     dt = wb["Đơn thư"]
@@ -46,7 +47,12 @@ def test_hand_filled_template_loads_and_gives_hand_computed_indicators(tmp_path)
     out = cli("indicators", "--db", str(db), "--unit", "NX05", "--period", "2024Q2")
     f = json.loads(out.stdout)["indicators"]
     # TTHC: received 40+57+10+1190 = 1297, online 50; resolved 30+62+4 + 200+995+5 = 1296, late 9
-    assert (f["tthc.received_new"], f["tthc.received_online"], f["tthc.resolved"], f["tthc.resolved_late"]) == (1297, 50, 1296, 9)
+    assert (f["tthc.received_new"], f["tthc.received_online"], f["tthc.resolved"], f["tthc.resolved_late"]) == (
+        1297,
+        50,
+        1296,
+        9,
+    )
     assert abs(f["tthc.on_time_rate"] - 1287 / 1296) < 1e-12 and abs(f["tthc.online_rate"] - 50 / 1297) < 1e-12
     assert (f["tthc.carried_over"], f["tthc.pending_end"]) == (3, 4)
     # Petitions: 4 received; 3 under jurisdiction must be resolved; KN-01 and TC-01 resolved.
@@ -56,7 +62,12 @@ def test_hand_filled_template_loads_and_gives_hand_computed_indicators(tmp_path)
     assert abs(f["petitions.resolution_rate"] - 2 / 3) < 1e-12 and f["petitions.on_time_rate"] == 0.5
     assert (f["petitions.overdue_open"], f["petitions.crowd_cases"]) == (1, 1)
     # Reception: Q2 2024 has 13 ISO weeks by Thursday (04/04 .. 27/06); the chairman received in 3 of them.
-    assert (f["reception.days"], f["reception.chair_days"], f["reception.citizens"], f["reception.crowd_groups"]) == (4, 3, 13, 1)
+    assert (f["reception.days"], f["reception.chair_days"], f["reception.citizens"], f["reception.crowd_groups"]) == (
+        4,
+        3,
+        13,
+        1,
+    )
     assert f["reception.chair_required"] == 13 and abs(f["reception.chair_compliance"] - 3 / 13) < 1e-12
     # «Kế hoạch» stays pre-filled: 9 tasks, none done.
     assert f["plan.tasks"] == 9 and f["plan.done_rate"] == 0

@@ -2,6 +2,7 @@
 
 Every expected number is a literal worked out in the comments from the formulas of indicators.md, not from etl code.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,8 +15,10 @@ PLAN = ["II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III.1", "III.2", "III.3
 
 
 def plan_rows(done: int, codes=PLAN) -> list[dict]:
-    return [{"task_code": c, "progress": "Hoàn thành" if i < done else "Đang thực hiện", "percent": 100 if i < done else 40}
-            for i, c in enumerate(codes)]
+    return [
+        {"task_code": c, "progress": "Hoàn thành" if i < done else "Đang thực hiện", "percent": 100 if i < done else 40}
+        for i, c in enumerate(codes)
+    ]
 
 
 def check(values: dict, expected: dict) -> None:
@@ -29,9 +32,16 @@ def check(values: dict, expected: dict) -> None:
     assert not wrong, f"got vs expected: {wrong}"
 
 
-def petition(case_id, received, kind, *, accepted=None, resolved=None, complexity=None, mine="Có", crowd=None,
-             field="Đất đai") -> dict:
-    row = {"case_id": case_id, "received_date": received, "petition_type": kind, "field": field, "in_jurisdiction": mine}
+def petition(
+    case_id, received, kind, *, accepted=None, resolved=None, complexity=None, mine="Có", crowd=None, field="Đất đai"
+) -> dict:
+    row = {
+        "case_id": case_id,
+        "received_date": received,
+        "petition_type": kind,
+        "field": field,
+        "in_jurisdiction": mine,
+    }
     if accepted:
         row["accepted_date"] = accepted
     if resolved:
@@ -72,9 +82,18 @@ NX03_PETITIONS = [
     # TC Thường 30 d from Ngày thụ lý 20/02 -> 21/03; resolved 20/03 on time (from Ngày nhận it would be 09/02: late)
     petition("P3", date(2024, 1, 10), "Tố cáo", accepted=date(2024, 2, 20), resolved=date(2024, 3, 20)),
     # TC Phức tạp 60 d: 05/01 + 60 = 05/03; resolved 10/03 -> late
-    petition("P4", date(2024, 1, 5), "TC", accepted=date(2024, 1, 5), resolved=date(2024, 3, 10), complexity="Phức tạp"),
+    petition(
+        "P4", date(2024, 1, 5), "TC", accepted=date(2024, 1, 5), resolved=date(2024, 3, 10), complexity="Phức tạp"
+    ),
     # TC Đặc biệt phức tạp 90 d: 02/01 + 90 = 01/04; resolved 25/03 -> on time (60 d would give 02/03: late)
-    petition("P5", date(2024, 1, 2), "Tố cáo", accepted=date(2024, 1, 2), resolved=date(2024, 3, 25), complexity="Đặc biệt phức tạp"),
+    petition(
+        "P5",
+        date(2024, 1, 2),
+        "Tố cáo",
+        accepted=date(2024, 1, 2),
+        resolved=date(2024, 3, 25),
+        complexity="Đặc biệt phức tạp",
+    ),
     # KN Phức tạp 45 d: 12/02 + 45 = 28/03 < 31/03, open -> overdue at end of March (remote 60 d would give 12/04)
     petition("P6", date(2024, 2, 10), "Khiếu nại", accepted=date(2024, 2, 12), complexity="Phức tạp"),
     # KN Thường: 10/03 + 30 = 09/04, open -> not overdue; crowd
@@ -92,7 +111,14 @@ NX05_PETITIONS = [
     # KN Thường remote 45 d: 01/02 + 45 = 17/03; resolved 10/03 on time (30 d would give 02/03: late)
     petition("R1", date(2024, 2, 1), "Khiếu nại", accepted=date(2024, 2, 1), resolved=date(2024, 3, 10)),
     # KN Phức tạp remote 60 d: 15/01 + 60 = 15/03; resolved 14/03 on time (45 d would give 29/02: late)
-    petition("R2", date(2024, 1, 15), "Khiếu nại", accepted=date(2024, 1, 15), resolved=date(2024, 3, 14), complexity="Phức tạp"),
+    petition(
+        "R2",
+        date(2024, 1, 15),
+        "Khiếu nại",
+        accepted=date(2024, 1, 15),
+        resolved=date(2024, 3, 14),
+        complexity="Phức tạp",
+    ),
     # KN Thường remote: 20/02 + 45 = 05/04, open -> not overdue at 31/03 (30 d would give 21/03: overdue)
     petition("R3", date(2024, 2, 20), "Khiếu nại", accepted=date(2024, 2, 20)),
     # TC Thường 30 d even in a remote unit: 01/02 + 30 = 02/03; resolved 05/03 -> late
@@ -104,27 +130,60 @@ NX05_PETITIONS = [
 # Tiếp công dân. ISO weeks by Thursday: Feb 2024 = weeks of Thu 1, 8, 15, 22, 29 Feb (Mondays 29/01, 05/02, 12/02,
 # 19/02, 26/02); Mar 2024 = Thu 7, 14, 21, 28 Mar (Mondays 04/03, 11/03, 18/03, 25/03).
 FEB_RECEPTIONS = [
-    reception(date(2024, 2, 6), "Định kỳ", "Chủ tịch", 2, 3, 1),          # chair: week of 05/02 met
-    reception(date(2024, 2, 13), "Định kỳ", "Bí thư Đảng ủy", 1, 2, 1),   # not the chairman: week of 12/02 not met
+    reception(date(2024, 2, 6), "Định kỳ", "Chủ tịch", 2, 3, 1),  # chair: week of 05/02 met
+    reception(date(2024, 2, 13), "Định kỳ", "Bí thư Đảng ủy", 1, 2, 1),  # not the chairman: week of 12/02 not met
 ]
 MAR_RECEPTIONS = [
-    reception(date(2024, 3, 1), "Định kỳ", "Chủ tịch", 3, 4, 2, 0),       # Fri: week of Thu 29/02 -> a February week
-    reception(date(2024, 3, 5), "Định kỳ", "Chủ tịch", 5, 6, 3, 1),       # week 04/03 met
-    reception(date(2024, 3, 12), "Định kỳ", "Phó Chủ tịch", 2, 2, 1),     # deputy: not the chairman
-    reception(date(2024, 3, 14), "Thường xuyên", "Chủ tịch", 1, 1, 1),    # chairman but not Định kỳ: week 11/03 not met
-    reception(date(2024, 3, 19), "Định kỳ", "Chủ tịch", 4, 5, 2),         # week 18/03 met
-    reception(date(2024, 3, 21), "Định kỳ", "Chủ tịch", 2, 3, 1, 1),      # week 18/03 again
-    reception(date(2024, 3, 31), "Định kỳ", "Chủ tịch", 1, 1, 0),         # Sunday: week 25/03 met
+    reception(date(2024, 3, 1), "Định kỳ", "Chủ tịch", 3, 4, 2, 0),  # Fri: week of Thu 29/02 -> a February week
+    reception(date(2024, 3, 5), "Định kỳ", "Chủ tịch", 5, 6, 3, 1),  # week 04/03 met
+    reception(date(2024, 3, 12), "Định kỳ", "Phó Chủ tịch", 2, 2, 1),  # deputy: not the chairman
+    reception(date(2024, 3, 14), "Thường xuyên", "Chủ tịch", 1, 1, 1),  # chairman but not Định kỳ: week 11/03 not met
+    reception(date(2024, 3, 19), "Định kỳ", "Chủ tịch", 4, 5, 2),  # week 18/03 met
+    reception(date(2024, 3, 21), "Định kỳ", "Chủ tịch", 2, 3, 1, 1),  # week 18/03 again
+    reception(date(2024, 3, 31), "Định kỳ", "Chủ tịch", 1, 1, 0),  # Sunday: week 25/03 met
 ]
 MAR_REGISTERS = {
     "Đối thoại": [
-        {"dialogue_date": date(2024, 3, 8), "topic": "Giải phóng mặt bằng", "host": "Chủ tịch", "participants": 50, "issues_raised": 10, "issues_answered": 8},
-        {"dialogue_date": date(2024, 3, 22), "topic": "Nước sạch", "host": "Phó Chủ tịch", "mode": "Trực tuyến", "participants": 30, "issues_raised": 5, "issues_answered": 5},
+        {
+            "dialogue_date": date(2024, 3, 8),
+            "topic": "Giải phóng mặt bằng",
+            "host": "Chủ tịch",
+            "participants": 50,
+            "issues_raised": 10,
+            "issues_answered": 8,
+        },
+        {
+            "dialogue_date": date(2024, 3, 22),
+            "topic": "Nước sạch",
+            "host": "Phó Chủ tịch",
+            "mode": "Trực tuyến",
+            "participants": 30,
+            "issues_raised": 5,
+            "issues_answered": 5,
+        },
     ],
     "Kỷ luật": [
-        {"decision_no": "01/QĐ-UBND", "decision_date": date(2024, 3, 4), "subject": "Công chức", "behaviour": "Sách nhiễu, gây phiền hà", "form": "Khiển trách"},
-        {"decision_no": "02/QĐ-UBND", "decision_date": date(2024, 3, 15), "subject": "Cán bộ", "behaviour": "Cửa quyền, hách dịch", "form": "Cảnh cáo"},
-        {"decision_no": "03/QĐ-UBND", "decision_date": date(2024, 3, 20), "subject": "Công chức", "behaviour": "Lãng phí", "form": "Hạ bậc lương"},
+        {
+            "decision_no": "01/QĐ-UBND",
+            "decision_date": date(2024, 3, 4),
+            "subject": "Công chức",
+            "behaviour": "Sách nhiễu, gây phiền hà",
+            "form": "Khiển trách",
+        },
+        {
+            "decision_no": "02/QĐ-UBND",
+            "decision_date": date(2024, 3, 15),
+            "subject": "Cán bộ",
+            "behaviour": "Cửa quyền, hách dịch",
+            "form": "Cảnh cáo",
+        },
+        {
+            "decision_no": "03/QĐ-UBND",
+            "decision_date": date(2024, 3, 20),
+            "subject": "Công chức",
+            "behaviour": "Lãng phí",
+            "form": "Hạ bậc lương",
+        },
     ],
     "Kiểm tra công vụ": [
         {"inspection_date": date(2024, 3, 6), "content": "Một cửa", "officials_checked": 10, "violations": 2},
@@ -136,8 +195,20 @@ MAR_REGISTERS = {
         {"event_date": date(2024, 3, 16), "content": "Dịch vụ công", "form": "Mạng xã hội", "participants": 35},
     ],
     "Giám sát, phản biện": [
-        {"event_date": date(2024, 3, 11), "organisation": "MTTQ", "form": "Giám sát", "recommendations": 6, "accepted": 4},
-        {"event_date": date(2024, 3, 25), "organisation": "Hội Nông dân", "form": "Phản biện xã hội", "recommendations": 4, "accepted": 4},
+        {
+            "event_date": date(2024, 3, 11),
+            "organisation": "MTTQ",
+            "form": "Giám sát",
+            "recommendations": 6,
+            "accepted": 4,
+        },
+        {
+            "event_date": date(2024, 3, 25),
+            "organisation": "Hội Nông dân",
+            "form": "Phản biện xã hội",
+            "recommendations": 4,
+            "accepted": 4,
+        },
     ],
     "Dân vận khéo": [
         {"model_name": "Đường hoa nông thôn mới", "recognised_year": 2024, "level": "Xã"},
@@ -152,9 +223,30 @@ def main_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("main")
     db_file = folder / "main.duckdb"
     load_ok(db_file, book(folder, "NX03", "2024-01", {"TTHC": TTHC["2024-01"]}))
-    load_ok(db_file, book(folder, "NX03", "2024-02", {"TTHC": TTHC["2024-02"], "Tiếp công dân": FEB_RECEPTIONS, "Kế hoạch": plan_rows(1)}))
-    load_ok(db_file, book(folder, "NX03", "2024-03", {"TTHC": TTHC["2024-03"], "Đơn thư": NX03_PETITIONS, "Tiếp công dân": MAR_RECEPTIONS,
-                                                      "Kế hoạch": plan_rows(3)} | MAR_REGISTERS))
+    load_ok(
+        db_file,
+        book(
+            folder,
+            "NX03",
+            "2024-02",
+            {"TTHC": TTHC["2024-02"], "Tiếp công dân": FEB_RECEPTIONS, "Kế hoạch": plan_rows(1)},
+        ),
+    )
+    load_ok(
+        db_file,
+        book(
+            folder,
+            "NX03",
+            "2024-03",
+            {
+                "TTHC": TTHC["2024-03"],
+                "Đơn thư": NX03_PETITIONS,
+                "Tiếp công dân": MAR_RECEPTIONS,
+                "Kế hoạch": plan_rows(3),
+            }
+            | MAR_REGISTERS,
+        ),
+    )
     load_ok(db_file, book(folder, "NX05", "2024-03", {"Đơn thư": NX05_PETITIONS}))
     # NX04 January: 3 files carried over, nothing received, nothing resolved (zero denominators)
     load_ok(db_file, book(folder, "NX04", "2024-01", {"TTHC": [tthc_row("Hộ tịch", 3, 0, 0, 0, 0, 0, 3, 0)]}))
@@ -170,16 +262,52 @@ def main_db(tmp_path_factory):
 #                               Mar new 20+4=24, online 13, resolved 24+4=28, late 4, timely 24
 # Opening stocks: Jan 5+4=9, Feb 10+4=14. Closing: Feb 12+2+5+1=20 (overdue 3), Mar 6+3+4+2=15 (overdue 3+2=5).
 TEST_CASES_TTHC = [
-    (("2024-01", "2024-03"), {"tthc.carried_over": 9, "tthc.received_new": 86, "tthc.received_online": 31, "tthc.resolved": 79,
-                              "tthc.resolved_late": 14, "tthc.pending_end": 15, "tthc.pending_overdue_end": 5,
-                              "tthc.on_time_rate": 65 / 79, "tthc.online_rate": 31 / 86}),
-    (("2024Q1", None), {"tthc.carried_over": 9, "tthc.received_new": 86, "tthc.pending_end": 15, "tthc.on_time_rate": 65 / 79}),
-    (("2024-02", None), {"tthc.carried_over": 14, "tthc.received_new": 26, "tthc.received_online": 8, "tthc.resolved": 20,
-                         "tthc.resolved_late": 2, "tthc.pending_end": 20, "tthc.pending_overdue_end": 3,
-                         "tthc.on_time_rate": 18 / 20, "tthc.online_rate": 8 / 26}),
-    (("2024-02", "2024-03"), {"tthc.carried_over": 14, "tthc.received_new": 50, "tthc.received_online": 21, "tthc.resolved": 48,
-                              "tthc.resolved_late": 6, "tthc.pending_end": 15, "tthc.pending_overdue_end": 5,
-                              "tthc.on_time_rate": 42 / 48, "tthc.online_rate": 21 / 50}),
+    (
+        ("2024-01", "2024-03"),
+        {
+            "tthc.carried_over": 9,
+            "tthc.received_new": 86,
+            "tthc.received_online": 31,
+            "tthc.resolved": 79,
+            "tthc.resolved_late": 14,
+            "tthc.pending_end": 15,
+            "tthc.pending_overdue_end": 5,
+            "tthc.on_time_rate": 65 / 79,
+            "tthc.online_rate": 31 / 86,
+        },
+    ),
+    (
+        ("2024Q1", None),
+        {"tthc.carried_over": 9, "tthc.received_new": 86, "tthc.pending_end": 15, "tthc.on_time_rate": 65 / 79},
+    ),
+    (
+        ("2024-02", None),
+        {
+            "tthc.carried_over": 14,
+            "tthc.received_new": 26,
+            "tthc.received_online": 8,
+            "tthc.resolved": 20,
+            "tthc.resolved_late": 2,
+            "tthc.pending_end": 20,
+            "tthc.pending_overdue_end": 3,
+            "tthc.on_time_rate": 18 / 20,
+            "tthc.online_rate": 8 / 26,
+        },
+    ),
+    (
+        ("2024-02", "2024-03"),
+        {
+            "tthc.carried_over": 14,
+            "tthc.received_new": 50,
+            "tthc.received_online": 21,
+            "tthc.resolved": 48,
+            "tthc.resolved_late": 6,
+            "tthc.pending_end": 15,
+            "tthc.pending_overdue_end": 5,
+            "tthc.on_time_rate": 42 / 48,
+            "tthc.online_rate": 21 / 50,
+        },
+    ),
     (("2024-04", None), {"tthc.on_time_rate": None, "tthc.online_rate": None}),  # nothing loaded: rates null, not 0
 ]
 
@@ -203,21 +331,46 @@ def test_tthc_period_partly_outside_the_range_is_not_counted(main_db):
     assert not april["tthc.received_new"] and not april["tthc.resolved"]
     check(april, {"tthc.on_time_rate": None, "tthc.online_rate": None})
     # Jan..Jun: opening = January's 3, new 0 + 10, resolved 0 + 8 (7 timely), closing = Q2's 5 + 0
-    check(indicators(main_db, "NX04", "2024-01", "2024-06"), {"tthc.carried_over": 3, "tthc.received_new": 10, "tthc.received_online": 4,
-                                                             "tthc.resolved": 8, "tthc.resolved_late": 1, "tthc.pending_end": 5,
-                                                             "tthc.pending_overdue_end": 0, "tthc.on_time_rate": 7 / 8,
-                                                             "tthc.online_rate": 4 / 10})
+    check(
+        indicators(main_db, "NX04", "2024-01", "2024-06"),
+        {
+            "tthc.carried_over": 3,
+            "tthc.received_new": 10,
+            "tthc.received_online": 4,
+            "tthc.resolved": 8,
+            "tthc.resolved_late": 1,
+            "tthc.pending_end": 5,
+            "tthc.pending_overdue_end": 0,
+            "tthc.on_time_rate": 7 / 8,
+            "tthc.online_rate": 4 / 10,
+        },
+    )
 
 
 def test_zero_denominator_is_null(main_db):
     # NX04 Jan: carried 3, received 0, resolved 0 -> on_time and online rates have no denominator
     v = indicators(main_db, "NX04", "2024-01")
-    check(v, {"tthc.carried_over": 3, "tthc.received_new": 0, "tthc.resolved": 0, "tthc.pending_end": 3,
-              "tthc.on_time_rate": None, "tthc.online_rate": None,
-              "petitions.resolution_rate": None, "petitions.on_time_rate": None, "dialogue.answer_rate": None,
-              "supervision.acceptance_rate": None, "plan.done_rate": None,
-              # the January workbook has no «Tiếp công dân»: its 4 weeks (Thu 4, 11, 18, 25) count as not met: 0/4, not null
-              "reception.chair_required": 4, "reception.chair_compliance": 0.0, "dialogue.sessions": 0, "dialogue.required": 1})
+    check(
+        v,
+        {
+            "tthc.carried_over": 3,
+            "tthc.received_new": 0,
+            "tthc.resolved": 0,
+            "tthc.pending_end": 3,
+            "tthc.on_time_rate": None,
+            "tthc.online_rate": None,
+            "petitions.resolution_rate": None,
+            "petitions.on_time_rate": None,
+            "dialogue.answer_rate": None,
+            "supervision.acceptance_rate": None,
+            "plan.done_rate": None,
+            # the January workbook has no «Tiếp công dân»: its 4 weeks (Thu 4, 11, 18, 25) count as not met: 0/4, not null
+            "reception.chair_required": 4,
+            "reception.chair_compliance": 0.0,
+            "dialogue.sessions": 0,
+            "dialogue.required": 1,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------- petitions
@@ -234,22 +387,64 @@ def test_zero_denominator_is_null(main_db):
 # Group NX March (NX03 + NX05 loaded): received 4; must 13; resolved 9 -> 9/13 (mean of rates would be 0.675);
 #   on time 7 -> 7/9; overdue 2; crowd 2
 TEST_CASES_PETITIONS = [
-    ("NX03", ("2024-03", None), {"petitions.received": 4, "petitions.must_resolve": 8, "petitions.resolved": 6,
-                                 "petitions.resolution_rate": 6 / 8, "petitions.on_time_rate": 5 / 6,
-                                 "petitions.overdue_open": 1, "petitions.crowd_cases": 2}),
-    ("NX03", ("2024Q1", None), {"petitions.received": 9, "petitions.must_resolve": 9, "petitions.resolved": 7,
-                                "petitions.resolution_rate": 7 / 9, "petitions.on_time_rate": 5 / 7,
-                                "petitions.overdue_open": 1, "petitions.crowd_cases": 3}),
-    ("NX05", ("2024-03", None), {"petitions.received": 0, "petitions.must_resolve": 5, "petitions.resolved": 3,
-                                 "petitions.resolution_rate": 3 / 5, "petitions.on_time_rate": 2 / 3,
-                                 "petitions.overdue_open": 1, "petitions.crowd_cases": 0}),
-    ("NX", ("2024-03", None), {"petitions.received": 4, "petitions.must_resolve": 13, "petitions.resolved": 9,
-                               "petitions.resolution_rate": 9 / 13, "petitions.on_time_rate": 7 / 9,
-                               "petitions.overdue_open": 2, "petitions.crowd_cases": 2}),
+    (
+        "NX03",
+        ("2024-03", None),
+        {
+            "petitions.received": 4,
+            "petitions.must_resolve": 8,
+            "petitions.resolved": 6,
+            "petitions.resolution_rate": 6 / 8,
+            "petitions.on_time_rate": 5 / 6,
+            "petitions.overdue_open": 1,
+            "petitions.crowd_cases": 2,
+        },
+    ),
+    (
+        "NX03",
+        ("2024Q1", None),
+        {
+            "petitions.received": 9,
+            "petitions.must_resolve": 9,
+            "petitions.resolved": 7,
+            "petitions.resolution_rate": 7 / 9,
+            "petitions.on_time_rate": 5 / 7,
+            "petitions.overdue_open": 1,
+            "petitions.crowd_cases": 3,
+        },
+    ),
+    (
+        "NX05",
+        ("2024-03", None),
+        {
+            "petitions.received": 0,
+            "petitions.must_resolve": 5,
+            "petitions.resolved": 3,
+            "petitions.resolution_rate": 3 / 5,
+            "petitions.on_time_rate": 2 / 3,
+            "petitions.overdue_open": 1,
+            "petitions.crowd_cases": 0,
+        },
+    ),
+    (
+        "NX",
+        ("2024-03", None),
+        {
+            "petitions.received": 4,
+            "petitions.must_resolve": 13,
+            "petitions.resolved": 9,
+            "petitions.resolution_rate": 9 / 13,
+            "petitions.on_time_rate": 7 / 9,
+            "petitions.overdue_open": 2,
+            "petitions.crowd_cases": 2,
+        },
+    ),
 ]
 
 
-@pytest.mark.parametrize("code,selection,expected", TEST_CASES_PETITIONS, ids=[f"{c}-{s[0]}" for c, s, _ in TEST_CASES_PETITIONS])
+@pytest.mark.parametrize(
+    "code,selection,expected", TEST_CASES_PETITIONS, ids=[f"{c}-{s[0]}" for c, s, _ in TEST_CASES_PETITIONS]
+)
 def test_petitions(main_db, code, selection, expected):
     check(indicators(main_db, code, *selection), expected)
 
@@ -263,12 +458,40 @@ def test_petitions(main_db, code, selection, expected):
 # Q1: January is covered by its TTHC-only workbook (4 weeks, none met); 13 weeks, met 2 + 3 = 5 -> 5/13;
 #   chair days 06/02 + the 5 of March = 6; days 9; citizens 27
 TEST_CASES_RECEPTION = [
-    (("2024-03", None), {"reception.days": 7, "reception.citizens": 22, "reception.cases": 10, "reception.crowd_groups": 2,
-                         "reception.chair_days": 5, "reception.chair_required": 4, "reception.chair_compliance": 3 / 4}),
-    (("2024-02", None), {"reception.days": 2, "reception.citizens": 5, "reception.cases": 2, "reception.crowd_groups": 0,
-                         "reception.chair_days": 1, "reception.chair_required": 5, "reception.chair_compliance": 2 / 5}),
-    (("2024Q1", None), {"reception.days": 9, "reception.citizens": 27, "reception.chair_days": 6,
-                        "reception.chair_required": 13, "reception.chair_compliance": 5 / 13}),
+    (
+        ("2024-03", None),
+        {
+            "reception.days": 7,
+            "reception.citizens": 22,
+            "reception.cases": 10,
+            "reception.crowd_groups": 2,
+            "reception.chair_days": 5,
+            "reception.chair_required": 4,
+            "reception.chair_compliance": 3 / 4,
+        },
+    ),
+    (
+        ("2024-02", None),
+        {
+            "reception.days": 2,
+            "reception.citizens": 5,
+            "reception.cases": 2,
+            "reception.crowd_groups": 0,
+            "reception.chair_days": 1,
+            "reception.chair_required": 5,
+            "reception.chair_compliance": 2 / 5,
+        },
+    ),
+    (
+        ("2024Q1", None),
+        {
+            "reception.days": 9,
+            "reception.citizens": 27,
+            "reception.chair_days": 6,
+            "reception.chair_required": 13,
+            "reception.chair_compliance": 5 / 13,
+        },
+    ),
 ]
 
 
@@ -279,11 +502,25 @@ def test_reception_chair_weeks_by_thursday(main_db, selection, expected):
 
 def test_reception_only_weeks_covered_by_workbooks(main_db):
     # NX05 sent only a March workbook (without «Tiếp công dân»): over Q1 only March's 4 weeks are required, none met
-    check(indicators(main_db, "NX05", "2024Q1"), {"reception.days": 0, "reception.chair_days": 0,
-                                                  "reception.chair_required": 4, "reception.chair_compliance": 0.0})
+    check(
+        indicators(main_db, "NX05", "2024Q1"),
+        {
+            "reception.days": 0,
+            "reception.chair_days": 0,
+            "reception.chair_required": 4,
+            "reception.chair_compliance": 0.0,
+        },
+    )
     # group NX over March: NX03 (4 weeks, 3 met) + NX05 (4 weeks, 0 met); NX04 only covers January -> 3/8
-    check(indicators(main_db, "NX", "2024-03"), {"reception.chair_required": 8, "reception.chair_compliance": 3 / 8,
-                                                 "reception.chair_days": 5, "reception.days": 7})
+    check(
+        indicators(main_db, "NX", "2024-03"),
+        {
+            "reception.chair_required": 8,
+            "reception.chair_compliance": 3 / 8,
+            "reception.chair_days": 5,
+            "reception.days": 7,
+        },
+    )
 
 
 # March registers of NX03:
@@ -295,17 +532,44 @@ def test_reception_only_weeks_covered_by_workbooks(main_db):
 #   emulation: models recognised in 2024 = 2 (the 2023 one is not)
 #   plan: latest «Kế hoạch» in March = March's: 3 of 9 done
 TEST_CASES_REGISTERS = [
-    ("NX03", ("2024-03", None), {"dialogue.sessions": 2, "dialogue.required": 1, "dialogue.participants": 80,
-                                 "dialogue.issues_raised": 15, "dialogue.answer_rate": 13 / 15,
-                                 "discipline.decisions": 3, "discipline.harassment": 2,
-                                 "inspection.count": 2, "inspection.officials_checked": 17, "inspection.violations": 2,
-                                 "outreach.events": 3, "outreach.participants": 155,
-                                 "supervision.events": 2, "supervision.recommendations": 10, "supervision.acceptance_rate": 0.8,
-                                 "emulation.models": 2, "plan.done_rate": 3 / 9}),
+    (
+        "NX03",
+        ("2024-03", None),
+        {
+            "dialogue.sessions": 2,
+            "dialogue.required": 1,
+            "dialogue.participants": 80,
+            "dialogue.issues_raised": 15,
+            "dialogue.answer_rate": 13 / 15,
+            "discipline.decisions": 3,
+            "discipline.harassment": 2,
+            "inspection.count": 2,
+            "inspection.officials_checked": 17,
+            "inspection.violations": 2,
+            "outreach.events": 3,
+            "outreach.participants": 155,
+            "supervision.events": 2,
+            "supervision.recommendations": 10,
+            "supervision.acceptance_rate": 0.8,
+            "emulation.models": 2,
+            "plan.done_rate": 3 / 9,
+        },
+    ),
     # February: nothing in the registers but a plan with 1 of 9 done; dialogue still required once in 2024
-    ("NX03", ("2024-02", None), {"dialogue.sessions": 0, "dialogue.required": 1, "dialogue.answer_rate": None,
-                                 "discipline.decisions": 0, "outreach.events": 0, "supervision.acceptance_rate": None,
-                                 "emulation.models": 2, "plan.done_rate": 1 / 9}),
+    (
+        "NX03",
+        ("2024-02", None),
+        {
+            "dialogue.sessions": 0,
+            "dialogue.required": 1,
+            "dialogue.answer_rate": None,
+            "discipline.decisions": 0,
+            "outreach.events": 0,
+            "supervision.acceptance_rate": None,
+            "emulation.models": 2,
+            "plan.done_rate": 1 / 9,
+        },
+    ),
     # Feb..Mar: the latest plan in the range is March's
     ("NX03", ("2024-02", "2024-03"), {"plan.done_rate": 3 / 9, "dialogue.sessions": 2}),
     # 2023..2024: models of both years; dialogue required once per covered year -> 2023 not covered -> 1
@@ -317,7 +581,9 @@ TEST_CASES_REGISTERS = [
 ]
 
 
-@pytest.mark.parametrize("code,selection,expected", TEST_CASES_REGISTERS, ids=[f"{c}-{s}" for c, s, _ in TEST_CASES_REGISTERS])
+@pytest.mark.parametrize(
+    "code,selection,expected", TEST_CASES_REGISTERS, ids=[f"{c}-{s}" for c, s, _ in TEST_CASES_REGISTERS]
+)
 def test_registers_and_plan(main_db, code, selection, expected):
     check(indicators(main_db, code, *selection), expected)
 
@@ -341,10 +607,20 @@ def test_plan_uses_only_the_latest_plan_inside_the_range(tmp_path):
 # Group (ratio of sums): on time (90+5)/(100+10) = 95/110; online 91/110; petitions 1/4; supervision 9/12;
 #   dialogue answers 14/24; plan 9/11; chair weeks 4 met of 8.
 # Means of the two rates would be 0.7, 0.5, 0.5, 0.45, 0.75, 0.5, 0.5 -> all different from the expected values.
-GROUP_EXPECTED = {"tthc.resolved": 110, "tthc.received_new": 110, "tthc.on_time_rate": 95 / 110, "tthc.online_rate": 91 / 110,
-                  "petitions.must_resolve": 4, "petitions.resolution_rate": 1 / 4, "supervision.acceptance_rate": 9 / 12,
-                  "dialogue.answer_rate": 14 / 24, "plan.done_rate": 9 / 11, "reception.chair_compliance": 4 / 8,
-                  "reception.chair_required": 8, "dialogue.required": 2}
+GROUP_EXPECTED = {
+    "tthc.resolved": 110,
+    "tthc.received_new": 110,
+    "tthc.on_time_rate": 95 / 110,
+    "tthc.online_rate": 91 / 110,
+    "petitions.must_resolve": 4,
+    "petitions.resolution_rate": 1 / 4,
+    "supervision.acceptance_rate": 9 / 12,
+    "dialogue.answer_rate": 14 / 24,
+    "plan.done_rate": 9 / 11,
+    "reception.chair_compliance": 4 / 8,
+    "reception.chair_required": 8,
+    "dialogue.required": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -352,27 +628,97 @@ def group_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("group")
     db_file = folder / "group.duckdb"
     weeks = [date(2024, 1, 2), date(2024, 1, 9), date(2024, 1, 16), date(2024, 1, 23)]
-    load_ok(db_file, book(folder, "NX01", "2024-01", {
-        "TTHC": [tthc_row("Hộ tịch", 0, 90, 10, 0, 90, 10, 0, 0)],
-        "Đơn thư": [petition("N1", date(2024, 1, 3), "KN", resolved=date(2024, 1, 20))],
-        "Giám sát, phản biện": [{"event_date": date(2024, 1, 10), "organisation": "MTTQ", "form": "Giám sát", "recommendations": 10, "accepted": 9}],
-        "Đối thoại": [{"dialogue_date": date(2024, 1, 12), "topic": "A", "host": "Chủ tịch", "participants": 10, "issues_raised": 20, "issues_answered": 10}],
-        "Tiếp công dân": [reception(d, "Định kỳ", "Chủ tịch", 1, 1, 1) for d in weeks],
-        "Kế hoạch": plan_rows(9)}))
-    load_ok(db_file, book(folder, "NX02", "2024-01", {
-        "TTHC": [tthc_row("Hộ tịch", 0, 1, 9, 0, 5, 5, 0, 0)],
-        "Đơn thư": [petition(f"M{i}", date(2024, 1, 5 + i), "TC") for i in range(3)],
-        "Giám sát, phản biện": [{"event_date": date(2024, 1, 11), "organisation": "Khác", "form": "Giám sát", "recommendations": 2, "accepted": 0}],
-        "Đối thoại": [{"dialogue_date": date(2024, 1, 13), "topic": "B", "host": "Chủ tịch", "participants": 5, "issues_raised": 4, "issues_answered": 4}],
-        "Kế hoạch": plan_rows(0, ["II.1", "II.2"])}))
+    load_ok(
+        db_file,
+        book(
+            folder,
+            "NX01",
+            "2024-01",
+            {
+                "TTHC": [tthc_row("Hộ tịch", 0, 90, 10, 0, 90, 10, 0, 0)],
+                "Đơn thư": [petition("N1", date(2024, 1, 3), "KN", resolved=date(2024, 1, 20))],
+                "Giám sát, phản biện": [
+                    {
+                        "event_date": date(2024, 1, 10),
+                        "organisation": "MTTQ",
+                        "form": "Giám sát",
+                        "recommendations": 10,
+                        "accepted": 9,
+                    }
+                ],
+                "Đối thoại": [
+                    {
+                        "dialogue_date": date(2024, 1, 12),
+                        "topic": "A",
+                        "host": "Chủ tịch",
+                        "participants": 10,
+                        "issues_raised": 20,
+                        "issues_answered": 10,
+                    }
+                ],
+                "Tiếp công dân": [reception(d, "Định kỳ", "Chủ tịch", 1, 1, 1) for d in weeks],
+                "Kế hoạch": plan_rows(9),
+            },
+        ),
+    )
+    load_ok(
+        db_file,
+        book(
+            folder,
+            "NX02",
+            "2024-01",
+            {
+                "TTHC": [tthc_row("Hộ tịch", 0, 1, 9, 0, 5, 5, 0, 0)],
+                "Đơn thư": [petition(f"M{i}", date(2024, 1, 5 + i), "TC") for i in range(3)],
+                "Giám sát, phản biện": [
+                    {
+                        "event_date": date(2024, 1, 11),
+                        "organisation": "Khác",
+                        "form": "Giám sát",
+                        "recommendations": 2,
+                        "accepted": 0,
+                    }
+                ],
+                "Đối thoại": [
+                    {
+                        "dialogue_date": date(2024, 1, 13),
+                        "topic": "B",
+                        "host": "Chủ tịch",
+                        "participants": 5,
+                        "issues_raised": 4,
+                        "issues_answered": 4,
+                    }
+                ],
+                "Kế hoạch": plan_rows(0, ["II.1", "II.2"]),
+            },
+        ),
+    )
     return db_file
 
 
 def test_single_communes_differ(group_db):
-    check(indicators(group_db, "NX01", "2024-01"), {"tthc.on_time_rate": 0.9, "tthc.online_rate": 0.9, "petitions.resolution_rate": 1.0,
-                                                     "supervision.acceptance_rate": 0.9, "plan.done_rate": 1.0, "reception.chair_compliance": 1.0})
-    check(indicators(group_db, "NX02", "2024-01"), {"tthc.on_time_rate": 0.5, "tthc.online_rate": 0.1, "petitions.resolution_rate": 0.0,
-                                                     "supervision.acceptance_rate": 0.0, "plan.done_rate": 0.0, "reception.chair_compliance": 0.0})
+    check(
+        indicators(group_db, "NX01", "2024-01"),
+        {
+            "tthc.on_time_rate": 0.9,
+            "tthc.online_rate": 0.9,
+            "petitions.resolution_rate": 1.0,
+            "supervision.acceptance_rate": 0.9,
+            "plan.done_rate": 1.0,
+            "reception.chair_compliance": 1.0,
+        },
+    )
+    check(
+        indicators(group_db, "NX02", "2024-01"),
+        {
+            "tthc.on_time_rate": 0.5,
+            "tthc.online_rate": 0.1,
+            "petitions.resolution_rate": 0.0,
+            "supervision.acceptance_rate": 0.0,
+            "plan.done_rate": 0.0,
+            "reception.chair_compliance": 0.0,
+        },
+    )
 
 
 @pytest.mark.parametrize("group", ["NX", "38"])
@@ -394,23 +740,65 @@ def test_group_rates_are_ratio_of_sums(group_db, group):
 #   X01 2025-07 received 10/08 23:00 -> on time; X04 2025-07 received 12/08 -> late (due 10/08)
 TEST_CASES_REPORTING = [
     # 16 old communes expected in March 2024 (the X0* did not exist yet); received NX01 NX02 NX03 NX05 NX06 = 5; on time 4
-    ("NX", "2024-03", {"reporting.expected": 16, "reporting.received": 5, "reporting.completeness": 5 / 16,
-                       "reporting.on_time": 4, "reporting.timeliness": 4 / 16}),
-    ("38", "2024-03", {"reporting.expected": 16, "reporting.received": 5, "reporting.on_time": 4, "reporting.timeliness": 0.25}),
+    (
+        "NX",
+        "2024-03",
+        {
+            "reporting.expected": 16,
+            "reporting.received": 5,
+            "reporting.completeness": 5 / 16,
+            "reporting.on_time": 4,
+            "reporting.timeliness": 4 / 16,
+        },
+    ),
+    (
+        "38",
+        "2024-03",
+        {"reporting.expected": 16, "reporting.received": 5, "reporting.on_time": 4, "reporting.timeliness": 0.25},
+    ),
     # the quarter is covered only by NX03's Q1 workbook (NX04 has February only)
-    ("NX", "2024Q1", {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1}),
-    ("NX02", "2024-03", {"reporting.expected": 1, "reporting.received": 1, "reporting.on_time": 0, "reporting.timeliness": 0.0}),
-    ("NX04", "2024-03", {"reporting.expected": 1, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.on_time": 0}),
+    (
+        "NX",
+        "2024Q1",
+        {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1},
+    ),
+    (
+        "NX02",
+        "2024-03",
+        {"reporting.expected": 1, "reporting.received": 1, "reporting.on_time": 0, "reporting.timeliness": 0.0},
+    ),
+    (
+        "NX04",
+        "2024-03",
+        {"reporting.expected": 1, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.on_time": 0},
+    ),
     # after the merger the old district maps to the six communes its communes became (issue 4), none of which
     # covered the whole quarter here; the province expects the same six
-    ("NX", "2025Q3", {"reporting.expected": 6, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.timeliness": 0.0}),
+    (
+        "NX",
+        "2025Q3",
+        {"reporting.expected": 6, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.timeliness": 0.0},
+    ),
     ("NX03", "2025-07", {"reporting.expected": 0, "reporting.completeness": None}),
-    ("38", "2025-07", {"reporting.expected": 6, "reporting.received": 2, "reporting.completeness": 2 / 6,
-                       "reporting.on_time": 1, "reporting.timeliness": 1 / 6}),
+    (
+        "38",
+        "2025-07",
+        {
+            "reporting.expected": 6,
+            "reporting.received": 2,
+            "reporting.completeness": 2 / 6,
+            "reporting.on_time": 1,
+            "reporting.timeliness": 1 / 6,
+        },
+    ),
     ("X04", "2025-07", {"reporting.expected": 1, "reporting.received": 1, "reporting.on_time": 0}),
     # the year 2025: units valid on 01/01/2025 are the 16 old communes; each only has to cover its own life (to 30/06/2025):
     # NX03's 2025H1 workbook (received 05/07/2025, due 10/07) does -> 1 received, on time; the X0* are not expected
-    ("38", "2025", {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1}),
+    (
+        "38",
+        "2025",
+        {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1},
+    ),
     ("NX", "2025", {"reporting.expected": 16, "reporting.received": 1, "reporting.on_time": 1}),
 ]
 
@@ -420,18 +808,26 @@ def reporting_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reporting")
     db_file = folder / "reporting.duckdb"
     plan = {"Kế hoạch": plan_rows(1)}
-    for unit, period, received in [("NX01", "2024-03", datetime(2024, 4, 5, 9)), ("NX02", "2024-03", datetime(2024, 4, 11, 8)),
-                                   ("NX03", "2024Q1", datetime(2024, 4, 8, 14)), ("NX04", "2024-02", datetime(2024, 3, 5)),
-                                   ("NX05", "2024-03", datetime(2024, 4, 10, 16)), ("NX06", "2024-03", datetime(2024, 4, 2, 7)),
-                                   ("X01", "2025-07", datetime(2025, 8, 10, 23)), ("X04", "2025-07", datetime(2025, 8, 12, 9)),
-                                   ("NX03", "2025H1", datetime(2025, 7, 5, 9))]:
+    for unit, period, received in [
+        ("NX01", "2024-03", datetime(2024, 4, 5, 9)),
+        ("NX02", "2024-03", datetime(2024, 4, 11, 8)),
+        ("NX03", "2024Q1", datetime(2024, 4, 8, 14)),
+        ("NX04", "2024-02", datetime(2024, 3, 5)),
+        ("NX05", "2024-03", datetime(2024, 4, 10, 16)),
+        ("NX06", "2024-03", datetime(2024, 4, 2, 7)),
+        ("X01", "2025-07", datetime(2025, 8, 10, 23)),
+        ("X04", "2025-07", datetime(2025, 8, 12, 9)),
+        ("NX03", "2025H1", datetime(2025, 7, 5, 9)),
+    ]:
         load_ok(db_file, book(folder, unit, period, plan), received_at=received)
     replacement = book(folder, "NX06", "2024-03", {"Kế hoạch": plan_rows(5)}, name="NX06_v2.xlsx")
     assert load_ok(db_file, replacement, received_at=datetime(2024, 4, 25, 10)).replaced_load_id == 6
     return db_file
 
 
-@pytest.mark.parametrize("code,period,expected", TEST_CASES_REPORTING, ids=[f"{c}-{p}" for c, p, _ in TEST_CASES_REPORTING])
+@pytest.mark.parametrize(
+    "code,period,expected", TEST_CASES_REPORTING, ids=[f"{c}-{p}" for c, p, _ in TEST_CASES_REPORTING]
+)
 def test_reporting(reporting_db, code, period, expected):
     check(indicators(reporting_db, code, period), expected)
 
@@ -445,14 +841,25 @@ def test_reporting(reporting_db, code, period, expected):
 #   resolved 8 + 4 + 15 = 27; late 1 + 2 + 0 = 3; timely 7 + 2 + 15 = 24; closing = X04 July: 8 + 2 = 10, overdue 2.
 # Petitions: NX03 received one case 10/06/2025, X04 one case 15/07/2025.
 MERGER = {
-    ("NX03", "2025-06"): {"TTHC": [tthc_row("Hộ tịch", 2, 4, 6, 3, 4, 1, 3, 1)],
-                          "Đơn thư": [petition("BL-1", date(2025, 6, 10), "KN")]},
+    ("NX03", "2025-06"): {
+        "TTHC": [tthc_row("Hộ tịch", 2, 4, 6, 3, 4, 1, 3, 1)],
+        "Đơn thư": [petition("BL-1", date(2025, 6, 10), "KN")],
+    },
     ("NX06", "2025-06"): {"TTHC": [tthc_row("Hộ tịch", 1, 1, 3, 0, 2, 2, 1, 0)]},
-    ("X04", "2025-07"): {"TTHC": [tthc_row("Hộ tịch", 5, 10, 10, 5, 10, 0, 8, 2)],
-                         "Đơn thư": [petition("HQ-1", date(2025, 7, 15), "TC", resolved=date(2025, 7, 20))]},
+    ("X04", "2025-07"): {
+        "TTHC": [tthc_row("Hộ tịch", 5, 10, 10, 5, 10, 0, 8, 2)],
+        "Đơn thư": [petition("HQ-1", date(2025, 7, 15), "TC", resolved=date(2025, 7, 20))],
+    },
 }
-TTHC_IDS = ["tthc.carried_over", "tthc.received_new", "tthc.received_online", "tthc.resolved", "tthc.resolved_late",
-            "tthc.pending_end", "tthc.pending_overdue_end"]
+TTHC_IDS = [
+    "tthc.carried_over",
+    "tthc.received_new",
+    "tthc.received_online",
+    "tthc.resolved",
+    "tthc.resolved_late",
+    "tthc.pending_end",
+    "tthc.pending_overdue_end",
+]
 
 
 @pytest.fixture(scope="module")
@@ -465,22 +872,63 @@ def merger_db(tmp_path_factory):
 
 
 TEST_CASES_MERGER = [
-    (("2024-01", "2026-12"), True, {"tthc.carried_over": 3, "tthc.received_new": 34, "tthc.received_online": 15, "tthc.resolved": 27,
-                                    "tthc.resolved_late": 3, "tthc.pending_end": 10, "tthc.pending_overdue_end": 2,
-                                    "tthc.on_time_rate": 24 / 27, "tthc.online_rate": 15 / 34, "petitions.received": 2}),
+    (
+        ("2024-01", "2026-12"),
+        True,
+        {
+            "tthc.carried_over": 3,
+            "tthc.received_new": 34,
+            "tthc.received_online": 15,
+            "tthc.resolved": 27,
+            "tthc.resolved_late": 3,
+            "tthc.pending_end": 10,
+            "tthc.pending_overdue_end": 2,
+            "tthc.on_time_rate": 24 / 27,
+            "tthc.online_rate": 15 / 34,
+            "petitions.received": 2,
+        },
+    ),
     # without roll forward X04 is only its own July: opening 5, new 20, resolved 15 (all timely)
-    (("2024-01", "2026-12"), False, {"tthc.carried_over": 5, "tthc.received_new": 20, "tthc.resolved": 15,
-                                     "tthc.on_time_rate": 1.0, "tthc.online_rate": 0.5, "petitions.received": 1}),
+    (
+        ("2024-01", "2026-12"),
+        False,
+        {
+            "tthc.carried_over": 5,
+            "tthc.received_new": 20,
+            "tthc.resolved": 15,
+            "tthc.on_time_rate": 1.0,
+            "tthc.online_rate": 0.5,
+            "petitions.received": 1,
+        },
+    ),
     # before the merger the rolled-forward X04 is NX03 + NX06: opening 3, new 14, online 5, resolved 12, late 3, closing 4+1 = 5
-    (("2025-06", None), True, {"tthc.carried_over": 3, "tthc.received_new": 14, "tthc.received_online": 5, "tthc.resolved": 12,
-                               "tthc.resolved_late": 3, "tthc.pending_end": 5, "tthc.pending_overdue_end": 1,
-                               "tthc.on_time_rate": 9 / 12, "petitions.received": 1}),
+    (
+        ("2025-06", None),
+        True,
+        {
+            "tthc.carried_over": 3,
+            "tthc.received_new": 14,
+            "tthc.received_online": 5,
+            "tthc.resolved": 12,
+            "tthc.resolved_late": 3,
+            "tthc.pending_end": 5,
+            "tthc.pending_overdue_end": 1,
+            "tthc.on_time_rate": 9 / 12,
+            "petitions.received": 1,
+        },
+    ),
     # after: X04 alone
-    (("2025-07", None), True, {"tthc.carried_over": 5, "tthc.received_new": 20, "tthc.pending_end": 10, "petitions.received": 1}),
+    (
+        ("2025-07", None),
+        True,
+        {"tthc.carried_over": 5, "tthc.received_new": 20, "tthc.pending_end": 10, "petitions.received": 1},
+    ),
 ]
 
 
-@pytest.mark.parametrize("selection,roll,expected", TEST_CASES_MERGER, ids=[f"{s[0]}..{s[1]}-roll{r}" for s, r, _ in TEST_CASES_MERGER])
+@pytest.mark.parametrize(
+    "selection,roll,expected", TEST_CASES_MERGER, ids=[f"{s[0]}..{s[1]}-roll{r}" for s, r, _ in TEST_CASES_MERGER]
+)
 def test_merger_roll_forward(merger_db, selection, roll, expected):
     check(indicators(merger_db, "X04", *selection, roll_forward=roll), expected)
 
@@ -489,7 +937,10 @@ def test_roll_forward_equals_predecessors_then_successor(merger_db):
     rolled_june = indicators(merger_db, "X04", "2025-06", roll_forward=True)
     nx03, nx06 = indicators(merger_db, "NX03", "2025-06"), indicators(merger_db, "NX06", "2025-06")
     assert {k: rolled_june[k] for k in TTHC_IDS} == {k: nx03[k] + nx06[k] for k in TTHC_IDS}
-    rolled_july, own_july = indicators(merger_db, "X04", "2025-07", roll_forward=True), indicators(merger_db, "X04", "2025-07")
+    rolled_july, own_july = (
+        indicators(merger_db, "X04", "2025-07", roll_forward=True),
+        indicators(merger_db, "X04", "2025-07"),
+    )
     assert {k: rolled_july[k] for k in TTHC_IDS} == {k: own_july[k] for k in TTHC_IDS}
     whole = indicators(merger_db, "X04", "2024-01", "2026-12", roll_forward=True)
     for k in ("tthc.received_new", "tthc.received_online", "tthc.resolved", "tthc.resolved_late"):
@@ -498,13 +949,43 @@ def test_roll_forward_equals_predecessors_then_successor(merger_db):
 
 # ---------------------------------------------------------------------------- reception rule from 01/07/2026 (per month)
 
+
 def test_reception_monthly_rule_from_july_2026(tmp_path):
     # From 01/07/2026 the chairman's rule is 2 days per month (unconfirmed, editable); no weekly rule applies in July 2026.
     db_file = tmp_path / "rule2026.duckdb"
-    load_ok(db_file, book(tmp_path, "X04", "2026-07", {"Tiếp công dân": [
-        reception(date(2026, 7, 7), "Định kỳ", "Chủ tịch", 1, 1, 1), reception(date(2026, 7, 21), "Định kỳ", "Chủ tịch", 1, 1, 1)]}))
-    load_ok(db_file, book(tmp_path, "X05", "2026-07", {"Tiếp công dân": [reception(date(2026, 7, 14), "Định kỳ", "Chủ tịch", 1, 1, 1)]}))
+    load_ok(
+        db_file,
+        book(
+            tmp_path,
+            "X04",
+            "2026-07",
+            {
+                "Tiếp công dân": [
+                    reception(date(2026, 7, 7), "Định kỳ", "Chủ tịch", 1, 1, 1),
+                    reception(date(2026, 7, 21), "Định kỳ", "Chủ tịch", 1, 1, 1),
+                ]
+            },
+        ),
+    )
+    load_ok(
+        db_file,
+        book(
+            tmp_path,
+            "X05",
+            "2026-07",
+            {"Tiếp công dân": [reception(date(2026, 7, 14), "Định kỳ", "Chủ tịch", 1, 1, 1)]},
+        ),
+    )
     # X04: 2 days held, 2 required -> 1/1 month met; X05: 1 of 2 -> 0/1; province: 4 required, 1 of 2 unit-months met
-    check(indicators(db_file, "X04", "2026-07"), {"reception.chair_days": 2, "reception.chair_required": 2, "reception.chair_compliance": 1.0})
-    check(indicators(db_file, "X05", "2026-07"), {"reception.chair_days": 1, "reception.chair_required": 2, "reception.chair_compliance": 0.0})
-    check(indicators(db_file, "38", "2026-07"), {"reception.chair_days": 3, "reception.chair_required": 4, "reception.chair_compliance": 0.5})
+    check(
+        indicators(db_file, "X04", "2026-07"),
+        {"reception.chair_days": 2, "reception.chair_required": 2, "reception.chair_compliance": 1.0},
+    )
+    check(
+        indicators(db_file, "X05", "2026-07"),
+        {"reception.chair_days": 1, "reception.chair_required": 2, "reception.chair_compliance": 0.0},
+    )
+    check(
+        indicators(db_file, "38", "2026-07"),
+        {"reception.chair_days": 3, "reception.chair_required": 4, "reception.chair_compliance": 0.5},
+    )

@@ -4,6 +4,7 @@ old and a new commune together; and the two pages (So sánh đơn vị, Tình h�
 
 Expected numbers are literals worked out by hand in the comments from indicators.md, not from etl code.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,14 @@ def open_db(path: Path):
 
 def cli(db_file: Path, code: str, first: str, last: str | None = None) -> dict:
     args = [sys.executable, "-m", "etl", "indicators", "--db", str(db_file), "--unit", code, "--period", first]
-    out = subprocess.run(args + (["--period-end", last] if last else []), cwd=ROOT, capture_output=True, text=True, check=True,
-                         env=os.environ | {"CH33_REFERENCE": str(config.REFERENCE_DIR)})
+    out = subprocess.run(
+        args + (["--period-end", last] if last else []),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"CH33_REFERENCE": str(config.REFERENCE_DIR)},
+    )
     return json.loads(out.stdout)["indicators"]
 
 
@@ -47,8 +54,16 @@ def cli(db_file: Path, code: str, first: str, last: str | None = None) -> dict:
 #          reporting: expected 3 (X02, X05, X06 valid on 01/08/2025), received 2 -> 2/3
 @pytest.fixture
 def cum_tay(tmp_path, db_file) -> Path:
-    load_ok(db_file, book(tmp_path, "X02", "2025-08", {"TTHC": [tthc_row("Hộ tịch", 0, 10, 0, 5, 4, 1, 0, 0)]}), datetime(2025, 9, 3))
-    load_ok(db_file, book(tmp_path, "X05", "2025-08", {"TTHC": [tthc_row("Hộ tịch", 0, 10, 80, 20, 25, 45, 0, 0)]}), datetime(2025, 9, 25))
+    load_ok(
+        db_file,
+        book(tmp_path, "X02", "2025-08", {"TTHC": [tthc_row("Hộ tịch", 0, 10, 0, 5, 4, 1, 0, 0)]}),
+        datetime(2025, 9, 3),
+    )
+    load_ok(
+        db_file,
+        book(tmp_path, "X05", "2025-08", {"TTHC": [tthc_row("Hộ tịch", 0, 10, 80, 20, 25, 45, 0, 0)]}),
+        datetime(2025, 9, 25),
+    )
     return db_file
 
 
@@ -73,14 +88,20 @@ def test_comparison_table_rows_are_each_commune_and_the_group(cum_tay):
         con.close()
     assert {k: rows[0][k] for k in group} == group  # the group's row is compute for the group code
     by_code = {r["unit_code"]: r for r in rows}
-    assert [r["unit_code"] for r in rows[1:]] == ["X05", "X06", "X02"]  # same day of creation: by name (Thanh Phong, Thanh Quân, Thượng Ninh)
+    assert [r["unit_code"] for r in rows[1:]] == [
+        "X05",
+        "X06",
+        "X02",
+    ]  # same day of creation: by name (Thanh Phong, Thanh Quân, Thượng Ninh)
     assert by_code["X02"]["tthc.on_time_rate"] == pytest.approx(0.9)
     assert by_code["X05"]["tthc.on_time_rate"] == pytest.approx(0.5)
     assert by_code["X06"]["tthc.on_time_rate"] is None  # no workbook: no denominator, not 0 %
     assert by_code["CUM_TAY"]["tthc.on_time_rate"] == pytest.approx(0.54)
     # reporting months: 08/2025 is due (10/09/2025 < TODAY); X02 and X05 sent it, X06 did not -> 2 of 3 unit-months
-    assert [(by_code[c]["reporting.months_received"], by_code[c]["reporting.months_due"]) for c in ("X02", "X05", "X06", "CUM_TAY")] == \
-        [(1, 1), (1, 1), (0, 1), (2, 3)]
+    assert [
+        (by_code[c]["reporting.months_received"], by_code[c]["reporting.months_due"])
+        for c in ("X02", "X05", "X06", "CUM_TAY")
+    ] == [(1, 1), (1, 1), (0, 1), (2, 3)]
     assert by_code["CUM_TAY"]["reporting.month_rate"] == pytest.approx(2 / 3)
 
 
@@ -104,8 +125,11 @@ def test_indicator_cli_gives_the_group_figures(cum_tay):
 def cum_bl(tmp_path, db_file, monkeypatch) -> Path:
     ref = tmp_path / "reference"
     shutil.copytree(config.REFERENCE_DIR, ref)
-    (ref / "groups.csv").write_text("group_code,group_name,unit_code\n" + "".join(
-        f"CUM_BL,Cụm Bình Lương – Hóa Quỳ,{c}\n" for c in ("NX03", "NX06", "X04")), encoding="utf-8")
+    (ref / "groups.csv").write_text(
+        "group_code,group_name,unit_code\n"
+        + "".join(f"CUM_BL,Cụm Bình Lương – Hóa Quỳ,{c}\n" for c in ("NX03", "NX06", "X04")),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(config, "REFERENCE_DIR", ref)
     load_ok(db_file, book(tmp_path, "NX03", "2025-06"), datetime(2025, 7, 5))
     load_ok(db_file, book(tmp_path, "X04", "2025-07"), datetime(2025, 8, 20))
@@ -130,16 +154,25 @@ def test_reporting_grid_blank_where_a_unit_did_not_exist_and_missing_list(cum_bl
     finally:
         con.close()
     assert t["units"] == ["NX03", "NX06", "X04"]
-    assert t["cells"] == {("NX03", "2025-06"): "on_time", ("NX06", "2025-06"): "missing", ("X04", "2025-07"): "late",
-                          ("X04", "2025-08"): "missing"}  # no cell for X04 in June nor for NX03/NX06 after June
+    assert t["cells"] == {
+        ("NX03", "2025-06"): "on_time",
+        ("NX06", "2025-06"): "missing",
+        ("X04", "2025-07"): "late",
+        ("X04", "2025-08"): "missing",
+    }  # no cell for X04 in June nor for NX03/NX06 after June
     assert [(m["reporting.expected"], m["reporting.received"]) for m in t["per_month"]] == [(2, 1), (1, 1), (1, 0)]
     # unit-months due 2 + 1 + 1 = 4, received 1 + 1 = 2, on time 1
     assert t["totals"] == {"expected": 4, "received": 2, "on_time": 1, "completeness": 0.5, "timeliness": 0.25}
-    assert {r["unit_code"]: (r["months_due"], r["received"], r["on_time"]) for r in t["per_unit"]} == \
-        {"NX03": (1, 1, 1), "NX06": (1, 0, 0), "X04": (2, 1, 0)}
+    assert {r["unit_code"]: (r["months_due"], r["received"], r["on_time"]) for r in t["per_unit"]} == {
+        "NX03": (1, 1, 1),
+        "NX06": (1, 0, 0),
+        "X04": (2, 1, 0),
+    }
     # latest month due on 20/09/2025 is 08/2025 (deadline 10/09): X04 is missing, 20/09 - 10/09 = 10 days late
     assert t["latest"] == "2025-08"
-    assert t["missing"] == [{"unit_code": "X04", "period_key": "2025-08", "deadline": date(2025, 9, 10), "days_late": 10}]
+    assert t["missing"] == [
+        {"unit_code": "X04", "period_key": "2025-08", "deadline": date(2025, 9, 10), "days_late": 10}
+    ]
     # on 05/09/2025 August is not due yet: not missing, and the latest month due is July, which nobody misses
     assert early["cells"][("X04", "2025-08")] == "not_due"
     assert (early["latest"], early["missing"]) == ("2025-07", [])
@@ -158,24 +191,47 @@ def test_reporting_grid_blank_where_a_unit_did_not_exist_and_missing_list(cum_bl
 #   X04 rolled, 07/2025–12/2026:    = X04 alone  = 20, 15, 1, 3
 #   X04 not rolled, 2024–2026:      = 20, 15, 1, 3
 def petition(case_id: str, received: date) -> dict:
-    return {"case_id": case_id, "received_date": received, "petition_type": "Kiến nghị, phản ánh", "field": "Đất đai", "in_jurisdiction": "Có"}
+    return {
+        "case_id": case_id,
+        "received_date": received,
+        "petition_type": "Kiến nghị, phản ánh",
+        "field": "Đất đai",
+        "in_jurisdiction": "Có",
+    }
 
 
 def reception(day: date) -> dict:
-    return {"reception_date": day, "form": "Thường xuyên", "host": "Công chức được phân công", "visits": 1, "citizens": 2, "cases": 1}
+    return {
+        "reception_date": day,
+        "form": "Thường xuyên",
+        "host": "Công chức được phân công",
+        "visits": 1,
+        "citizens": 2,
+        "cases": 1,
+    }
 
 
 @pytest.fixture
 def hoa_quy(tmp_path, db_file) -> Path:
     sheets = {
-        ("NX03", "2024-05"): ([tthc_row("Hộ tịch", 0, 4, 8, 6, 4, 0, 2, 0)], [date(2024, 5, 3), date(2024, 5, 20)], [date(2024, 5, 6), date(2024, 5, 13)]),
+        ("NX03", "2024-05"): (
+            [tthc_row("Hộ tịch", 0, 4, 8, 6, 4, 0, 2, 0)],
+            [date(2024, 5, 3), date(2024, 5, 20)],
+            [date(2024, 5, 6), date(2024, 5, 13)],
+        ),
         ("NX06", "2024-05"): ([tthc_row("Hộ tịch", 0, 3, 4, 3, 3, 1, 0, 0)], [date(2024, 5, 9)], [date(2024, 5, 7)]),
-        ("X04", "2025-09"): ([tthc_row("Hộ tịch", 0, 15, 5, 10, 8, 2, 0, 0)], [date(2025, 9, 2)],
-                             [date(2025, 9, 1), date(2025, 9, 8), date(2025, 9, 15)]),
+        ("X04", "2025-09"): (
+            [tthc_row("Hộ tịch", 0, 15, 5, 10, 8, 2, 0, 0)],
+            [date(2025, 9, 2)],
+            [date(2025, 9, 1), date(2025, 9, 8), date(2025, 9, 15)],
+        ),
     }
     for (unit, key), (tthc, received, days) in sheets.items():
-        rows = {"TTHC": tthc, "Đơn thư": [petition(f"{unit}-{i}", d) for i, d in enumerate(received)],
-                "Tiếp công dân": [reception(d) for d in days]}
+        rows = {
+            "TTHC": tthc,
+            "Đơn thư": [petition(f"{unit}-{i}", d) for i, d in enumerate(received)],
+            "Tiếp công dân": [reception(d) for d in days],
+        }
         load_ok(db_file, book(tmp_path, unit, key, rows))
     return db_file
 
@@ -206,6 +262,7 @@ def test_rolled_history_before_the_merger_equals_the_old_communes_added(hoa_quy)
 def demo(tmp_path_factory):
     """The whole demo (16 old + 6 new communes, 01/2023–10/2026), shared by the tests below and the page tests."""
     from etl.demo import build_demo
+
     path = tmp_path_factory.mktemp("level_above") / "demo.duckdb"
     build_demo(path)
     yield from using_database(path)
@@ -218,7 +275,12 @@ def test_province_history_counts_16_old_then_6_new_never_both(demo):
             figures = compute(con, "38", m.start, m.end)
             assert figures["reporting.expected"] == (16 if m.start < date(2025, 7, 1) else 6), m.key
             assert figures["reporting.received"] <= figures["reporting.expected"]
-            with_data = {c for (c,) in con.execute("select distinct unit_code from reports where period_key = ?", [m.key]).fetchall()}
+            with_data = {
+                c
+                for (c,) in con.execute(
+                    "select distinct unit_code from reports where period_key = ?", [m.key]
+                ).fetchall()
+            }
             old, new = {c for c in with_data if c.startswith("NX")}, {c for c in with_data if c.startswith("X")}
             assert with_data and not (old and new), (m.key, with_data)
             assert (old or new) == with_data
@@ -226,7 +288,9 @@ def test_province_history_counts_16_old_then_6_new_never_both(demo):
         con.close()
 
 
-@pytest.mark.parametrize("code, first, last", [("38", "2025", None), ("NX", "2024", None), ("CUM_TAY", "2026-01", "2026-06")])
+@pytest.mark.parametrize(
+    "code, first, last", [("38", "2025", None), ("NX", "2024", None), ("CUM_TAY", "2026-01", "2026-06")]
+)
 def test_each_commune_row_is_compute_over_the_part_of_the_range_it_existed(demo, code, first, last):
     start, end = periods.span(first, last)
     con = open_db(demo)
@@ -240,7 +304,10 @@ def test_each_commune_row_is_compute_over_the_part_of_the_range_it_existed(demo,
         con.close()
     if code == "38":  # 2025: the 16 old communes until 30/06, the 6 new ones from 01/07, each once
         assert len(rows) == 23 and len({r["unit_code"] for r in rows}) == 23
-        assert {(r["start"], r["end"]) for r in rows[1:]} == {(date(2025, 1, 1), date(2025, 6, 30)), (date(2025, 7, 1), date(2025, 12, 31))}
+        assert {(r["start"], r["end"]) for r in rows[1:]} == {
+            (date(2025, 1, 1), date(2025, 6, 30)),
+            (date(2025, 7, 1), date(2025, 12, 31)),
+        }
 
 
 @pytest.mark.parametrize("code, key", [("NX", "2024"), ("CUM_TAY", "2026")])
@@ -256,6 +323,7 @@ def test_indicator_cli_for_a_group_on_the_demo(demo, code, key):
 # ================================================================================================ the two pages
 def open_page(page: str, code: str, key: str):
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params.update({"don_vi": code, "ky": key})
     at.run()
@@ -270,6 +338,7 @@ def chart_titles(at) -> list[str]:
 
 def test_comparison_page_shows_the_group_figures_of_compute(demo):
     from ui import fmt
+
     con = open_db(demo)
     try:
         group = compute(con, "NX", *periods.span("2024"))
@@ -298,7 +367,10 @@ def test_open_a_commune_switches_to_its_overview_with_the_same_period(demo):
 def test_comparison_page_for_a_commune_offers_its_groups(demo):
     at = open_page("pages/so_sanh_don_vi.py", "X02", "2026")
     assert "so sánh các xã của một nhóm" in at.info[0].value
-    assert [b.label for b in at.button] == ["So sánh các xã của Tỉnh Thanh Hóa", "So sánh các xã của Nhóm: Cụm miền núi phía Tây (ví dụ)"]
+    assert [b.label for b in at.button] == [
+        "So sánh các xã của Tỉnh Thanh Hóa",
+        "So sánh các xã của Nhóm: Cụm miền núi phía Tây (ví dụ)",
+    ]
     at.button(key="nhom_CUM_TAY").click().run()
     assert at.selectbox(key="don_vi").value == "CUM_TAY"
     names = list(at.dataframe[0].value["Đơn vị"])

@@ -1,5 +1,6 @@
 """Every page runs in AppTest for a commune, a group, a month, a year and an empty selection; a link opens the
 view it names; figures read off the pages equal `python -m etl indicators` for the same selection."""
+
 from __future__ import annotations
 
 import json
@@ -18,13 +19,13 @@ PAGES = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "dashboard.py").read_text(enc
 LOADING_PAGES = {"pages/nhap_so_lieu.py", "pages/lich_su_nhap.py"}  # not figures of a period: no "no report" state
 UNITS = {"NX03", "NX06", "NX11", "X04", "X01"}
 TEST_CASES_SMOKE = [  # (unit, period key, has data)
-    ("X04", "2026-03", True),        # a commune, a month
-    ("X04", "2026", True),           # a commune, a year
-    ("NX", "2024", True),            # a group (the former district), a year
-    ("38", "2025-06", True),         # the province, a month
+    ("X04", "2026-03", True),  # a commune, a month
+    ("X04", "2026", True),  # a commune, a year
+    ("NX", "2024", True),  # a group (the former district), a year
+    ("38", "2025-06", True),  # the province, a month
     ("NX03", "2024-01:2025-06", True),  # a custom range
-    ("NX11", "2024-02", False),      # the month NX11 did not report
-    ("X01", "2023-05", False),       # a unit that did not exist yet
+    ("NX11", "2024-02", False),  # the month NX11 did not report
+    ("X01", "2023-05", False),  # a unit that did not exist yet
 ]
 
 
@@ -45,8 +46,13 @@ def open_view(page: str, code: str, key: str, **params) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [w.value for w in at.warning] + [i.value for i in at.info]
-                     + [t.value for t in at.title] + [s.value for s in at.subheader])
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [w.value for w in at.warning]
+        + [i.value for i in at.info]
+        + [t.value for t in at.title]
+        + [s.value for s in at.subheader]
+    )
 
 
 def test_every_page_is_listed():
@@ -85,42 +91,81 @@ def test_link_opens_unit_period_and_comparison(demo_db):
     assert at.radio(key="so_sanh").value == "cung_ky"
     assert "**Xã Bình Lương** — Quý I/2024 · so sánh với Quý I/2023" in page_text(at)
     at.selectbox(key="nam").set_value(2025).run()
-    assert {k: at.query_params[k] for k in ("don_vi", "ky", "so_sanh")} == {"don_vi": "NX03", "ky": "2025Q1", "so_sanh": "cung_ky"}
+    assert {k: at.query_params[k] for k in ("don_vi", "ky", "so_sanh")} == {
+        "don_vi": "NX03",
+        "ky": "2025Q1",
+        "so_sanh": "cung_ky",
+    }
 
 
 def cli(code: str, key: str) -> dict:
     first, _, last = key.partition(":")
     args = [sys.executable, "-m", "etl", "indicators", "--db", os.environ["CH33_DB"], "--unit", code, "--period", first]
-    out = subprocess.run(args + (["--period-end", last] if last else []), cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        args + (["--period-end", last] if last else []), cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)["indicators"]
 
 
 METRICS = {  # page -> metric label -> indicator id (every figure a test reads off the page)
-    "pages/tong_quan.py": {"Cải cách hành chính: hồ sơ giải quyết đúng hạn": "tthc.on_time_rate", "Hồ sơ nộp trực tuyến": "tthc.online_rate",
-                           "Đơn thư: tỷ lệ giải quyết": "petitions.resolution_rate", "Đơn thư quá hạn chưa giải quyết": "petitions.overdue_open",
-                           "Tuần Chủ tịch tiếp công dân đúng quy định": "reception.chair_compliance",
-                           "Hội nghị đối thoại với Nhân dân": "dialogue.sessions", "Quyết định kỷ luật cán bộ, công chức": "discipline.decisions",
-                           "Nhiệm vụ kế hoạch đã hoàn thành": "plan.done_rate"},
-    "pages/cai_cach_hanh_chinh.py": {"Hồ sơ tiếp nhận mới": "tthc.received_new", "Hồ sơ đã giải quyết": "tthc.resolved",
-                                     "Giải quyết đúng hạn": "tthc.on_time_rate", "Hồ sơ nộp trực tuyến": "tthc.online_rate",
-                                     "Kỳ trước chuyển qua": "tthc.carried_over", "Tồn cuối kỳ": "tthc.pending_end",
-                                     "Trong đó đã quá hạn": "tthc.pending_overdue_end"},
-    "pages/don_thu.py": {"Tỷ lệ giải quyết đơn": "petitions.resolution_rate", "Giải quyết đúng hạn": "petitions.on_time_rate",
-                         "Đơn tồn đã quá hạn": "petitions.overdue_open", "Vụ việc đông người": "petitions.crowd_cases"},
-    "pages/tiep_cong_dan.py": {"Tuần đạt quy định": "reception.chair_compliance", "Ngày Chủ tịch tiếp công dân định kỳ": "reception.chair_days",
-                               "Tổng số ngày tiếp công dân": "reception.days", "Số người được tiếp": "reception.citizens",
-                               "Số vụ việc": "reception.cases", "Số đoàn đông người": "reception.crowd_groups",
-                               "Hội nghị đối thoại đã tổ chức": "dialogue.sessions", "Ý kiến, kiến nghị của Nhân dân": "dialogue.issues_raised",
-                               "Ý kiến đã được trả lời, giải quyết": "dialogue.answer_rate"},
-    "pages/ky_luat.py": {"Số đợt kiểm tra công vụ": "inspection.count", "Lượt cán bộ, công chức được kiểm tra": "inspection.officials_checked",
-                         "Số vi phạm phát hiện": "inspection.violations", "Quyết định kỷ luật": "discipline.decisions",
-                         "Trong đó: sách nhiễu, gây phiền hà; cửa quyền, hách dịch": "discipline.harassment"},
-    "pages/tuyen_truyen.py": {"Hoạt động tuyên truyền, phổ biến": "outreach.events", "Lượt người tham dự": "outreach.participants",
-                              "Hoạt động giám sát, phản biện": "supervision.events", "Kiến nghị của MTTQ, đoàn thể": "supervision.recommendations",
-                              "Kiến nghị được chính quyền tiếp thu": "supervision.acceptance_rate", "Nhiệm vụ kế hoạch đã hoàn thành": "plan.done_rate"},
+    "pages/tong_quan.py": {
+        "Cải cách hành chính: hồ sơ giải quyết đúng hạn": "tthc.on_time_rate",
+        "Hồ sơ nộp trực tuyến": "tthc.online_rate",
+        "Đơn thư: tỷ lệ giải quyết": "petitions.resolution_rate",
+        "Đơn thư quá hạn chưa giải quyết": "petitions.overdue_open",
+        "Tuần Chủ tịch tiếp công dân đúng quy định": "reception.chair_compliance",
+        "Hội nghị đối thoại với Nhân dân": "dialogue.sessions",
+        "Quyết định kỷ luật cán bộ, công chức": "discipline.decisions",
+        "Nhiệm vụ kế hoạch đã hoàn thành": "plan.done_rate",
+    },
+    "pages/cai_cach_hanh_chinh.py": {
+        "Hồ sơ tiếp nhận mới": "tthc.received_new",
+        "Hồ sơ đã giải quyết": "tthc.resolved",
+        "Giải quyết đúng hạn": "tthc.on_time_rate",
+        "Hồ sơ nộp trực tuyến": "tthc.online_rate",
+        "Kỳ trước chuyển qua": "tthc.carried_over",
+        "Tồn cuối kỳ": "tthc.pending_end",
+        "Trong đó đã quá hạn": "tthc.pending_overdue_end",
+    },
+    "pages/don_thu.py": {
+        "Tỷ lệ giải quyết đơn": "petitions.resolution_rate",
+        "Giải quyết đúng hạn": "petitions.on_time_rate",
+        "Đơn tồn đã quá hạn": "petitions.overdue_open",
+        "Vụ việc đông người": "petitions.crowd_cases",
+    },
+    "pages/tiep_cong_dan.py": {
+        "Tuần đạt quy định": "reception.chair_compliance",
+        "Ngày Chủ tịch tiếp công dân định kỳ": "reception.chair_days",
+        "Tổng số ngày tiếp công dân": "reception.days",
+        "Số người được tiếp": "reception.citizens",
+        "Số vụ việc": "reception.cases",
+        "Số đoàn đông người": "reception.crowd_groups",
+        "Hội nghị đối thoại đã tổ chức": "dialogue.sessions",
+        "Ý kiến, kiến nghị của Nhân dân": "dialogue.issues_raised",
+        "Ý kiến đã được trả lời, giải quyết": "dialogue.answer_rate",
+    },
+    "pages/ky_luat.py": {
+        "Số đợt kiểm tra công vụ": "inspection.count",
+        "Lượt cán bộ, công chức được kiểm tra": "inspection.officials_checked",
+        "Số vi phạm phát hiện": "inspection.violations",
+        "Quyết định kỷ luật": "discipline.decisions",
+        "Trong đó: sách nhiễu, gây phiền hà; cửa quyền, hách dịch": "discipline.harassment",
+    },
+    "pages/tuyen_truyen.py": {
+        "Hoạt động tuyên truyền, phổ biến": "outreach.events",
+        "Lượt người tham dự": "outreach.participants",
+        "Hoạt động giám sát, phản biện": "supervision.events",
+        "Kiến nghị của MTTQ, đoàn thể": "supervision.recommendations",
+        "Kiến nghị được chính quyền tiếp thu": "supervision.acceptance_rate",
+        "Nhiệm vụ kế hoạch đã hoàn thành": "plan.done_rate",
+    },
     "pages/du_lieu.py": {"Tỷ lệ nộp đủ": "reporting.completeness", "Tỷ lệ nộp đúng hạn": "reporting.timeliness"},
 }
-TEST_CASES_CLI = [("NX03", "2024-03"), ("X04", "2025H2"), ("NX", "2024")]  # a commune-month, a commune-year (X04 exists from 07/2025), a group-year
+TEST_CASES_CLI = [
+    ("NX03", "2024-03"),
+    ("X04", "2025H2"),
+    ("NX", "2024"),
+]  # a commune-month, a commune-year (X04 exists from 07/2025), a group-year
 
 
 @pytest.mark.parametrize("code, key", TEST_CASES_CLI)
@@ -128,6 +173,7 @@ TEST_CASES_CLI = [("NX03", "2024-03"), ("X04", "2025H2"), ("NX", "2024")]  # a c
 def test_page_figures_equal_the_indicator_cli(demo_db, page, code, key):
     from etl import targets
     from ui import fmt
+
     expected = cli(code, key)
     at = open_view(page, code, key)
     shown = {m.label: m.value for m in at.metric}
@@ -142,9 +188,14 @@ def test_page_figures_equal_the_indicator_cli(demo_db, page, code, key):
 
 
 TEST_CASES_INTERACTION = [  # page, widget key, new value
-    ("pages/tong_quan.py", "don_vi", "X01"), ("pages/cai_cach_hanh_chinh.py", "nam", 2025), ("pages/don_thu.py", "don_vi", "X01"),
-    ("pages/tiep_cong_dan.py", "loai_ky", "thang"), ("pages/ky_luat.py", "don_vi", "38"), ("pages/tuyen_truyen.py", "nam", 2025),
-    ("pages/du_lieu.py", "don_vi", "38"), ("pages/lich_su_nhap.py", "don_vi", "NX03"),
+    ("pages/tong_quan.py", "don_vi", "X01"),
+    ("pages/cai_cach_hanh_chinh.py", "nam", 2025),
+    ("pages/don_thu.py", "don_vi", "X01"),
+    ("pages/tiep_cong_dan.py", "loai_ky", "thang"),
+    ("pages/ky_luat.py", "don_vi", "38"),
+    ("pages/tuyen_truyen.py", "nam", 2025),
+    ("pages/du_lieu.py", "don_vi", "38"),
+    ("pages/lich_su_nhap.py", "don_vi", "NX03"),
 ]
 
 

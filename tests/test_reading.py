@@ -4,6 +4,7 @@ One fixture per spreadsheet quirk, each a real workbook file; the table TEST_CAS
 quirk must read to (typed rows, source rows, problems). File-level cases (corrupt, renamed, empty, too big)
 are in TEST_CASES_UNREADABLE and go through read_bytes, load_bytes and load_paths.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,9 @@ from tests.conftest import INFO, grid_from_dicts, headers, write_grids
 
 UNITS = reference.units()
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
-ENGLISH = re.compile(r"\b(error|invalid|must|expected|missing|cannot|unknown|column|row|empty|corrupt|password)\b", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(error|invalid|must|expected|missing|cannot|unknown|column|row|empty|corrupt|password)\b", re.IGNORECASE
+)
 
 
 def nfd(text: str) -> str:
@@ -55,40 +58,131 @@ def parse(path: Path):
 # --- the canonical content every quirk must read to -------------------------------------------------------------
 
 PETITIONS = [
-    {"Mã đơn": "DT-01", "Ngày nhận": "05/03/2024", "Loại đơn": "Khiếu nại", "Lĩnh vực": "Đất đai", "Thuộc thẩm quyền": "Có",
-     "Ngày thụ lý": "06/03/2024", "Mức độ": "Phức tạp", "Ngày giải quyết": "15/03/2024", "Kết quả": "Đúng",
-     "Đông người": "Có", "Ghi chú": "Đã trả lời bằng văn bản"},
-    {"Mã đơn": "DT-02", "Ngày nhận": "12/03/2024", "Loại đơn": "Tố cáo", "Lĩnh vực": "Xây dựng", "Thuộc thẩm quyền": "Không",
-     "Mức độ": "Thường", "Đông người": "Không"},
+    {
+        "Mã đơn": "DT-01",
+        "Ngày nhận": "05/03/2024",
+        "Loại đơn": "Khiếu nại",
+        "Lĩnh vực": "Đất đai",
+        "Thuộc thẩm quyền": "Có",
+        "Ngày thụ lý": "06/03/2024",
+        "Mức độ": "Phức tạp",
+        "Ngày giải quyết": "15/03/2024",
+        "Kết quả": "Đúng",
+        "Đông người": "Có",
+        "Ghi chú": "Đã trả lời bằng văn bản",
+    },
+    {
+        "Mã đơn": "DT-02",
+        "Ngày nhận": "12/03/2024",
+        "Loại đơn": "Tố cáo",
+        "Lĩnh vực": "Xây dựng",
+        "Thuộc thẩm quyền": "Không",
+        "Mức độ": "Thường",
+        "Đông người": "Không",
+    },
 ]
 PETITIONS_TYPED = [
-    {"case_id": "DT-01", "received_date": date(2024, 3, 5), "petition_type": "Khiếu nại", "field": "Đất đai", "in_jurisdiction": True,
-     "accepted_date": date(2024, 3, 6), "complexity": "Phức tạp", "resolved_date": date(2024, 3, 15), "result": "Đúng",
-     "is_crowd": True, "note": "Đã trả lời bằng văn bản"},
-    {"case_id": "DT-02", "received_date": date(2024, 3, 12), "petition_type": "Tố cáo", "field": "Xây dựng", "in_jurisdiction": False,
-     "accepted_date": None, "complexity": "Thường", "resolved_date": None, "result": None, "is_crowd": False, "note": None},
+    {
+        "case_id": "DT-01",
+        "received_date": date(2024, 3, 5),
+        "petition_type": "Khiếu nại",
+        "field": "Đất đai",
+        "in_jurisdiction": True,
+        "accepted_date": date(2024, 3, 6),
+        "complexity": "Phức tạp",
+        "resolved_date": date(2024, 3, 15),
+        "result": "Đúng",
+        "is_crowd": True,
+        "note": "Đã trả lời bằng văn bản",
+    },
+    {
+        "case_id": "DT-02",
+        "received_date": date(2024, 3, 12),
+        "petition_type": "Tố cáo",
+        "field": "Xây dựng",
+        "in_jurisdiction": False,
+        "accepted_date": None,
+        "complexity": "Thường",
+        "resolved_date": None,
+        "result": None,
+        "is_crowd": False,
+        "note": None,
+    },
 ]
 TTHC = [
-    {"Lĩnh vực": "Hộ tịch", "Kỳ trước chuyển qua": 2, "Tiếp nhận trực tuyến": 10, "Tiếp nhận trực tiếp, bưu chính": 5,
-     "Giải quyết trước hạn": 3, "Giải quyết đúng hạn": 9, "Giải quyết quá hạn": 1, "Đang giải quyết trong hạn": 2,
-     "Đang giải quyết quá hạn": 1, "Trả lại, rút hồ sơ": 1},
-    {"Lĩnh vực": "Chứng thực", "Kỳ trước chuyển qua": 0, "Tiếp nhận trực tuyến": 20, "Tiếp nhận trực tiếp, bưu chính": 30,
-     "Giải quyết trước hạn": 40, "Giải quyết đúng hạn": 10, "Giải quyết quá hạn": 0, "Đang giải quyết trong hạn": 0,
-     "Đang giải quyết quá hạn": 0, "Trả lại, rút hồ sơ": 0},
+    {
+        "Lĩnh vực": "Hộ tịch",
+        "Kỳ trước chuyển qua": 2,
+        "Tiếp nhận trực tuyến": 10,
+        "Tiếp nhận trực tiếp, bưu chính": 5,
+        "Giải quyết trước hạn": 3,
+        "Giải quyết đúng hạn": 9,
+        "Giải quyết quá hạn": 1,
+        "Đang giải quyết trong hạn": 2,
+        "Đang giải quyết quá hạn": 1,
+        "Trả lại, rút hồ sơ": 1,
+    },
+    {
+        "Lĩnh vực": "Chứng thực",
+        "Kỳ trước chuyển qua": 0,
+        "Tiếp nhận trực tuyến": 20,
+        "Tiếp nhận trực tiếp, bưu chính": 30,
+        "Giải quyết trước hạn": 40,
+        "Giải quyết đúng hạn": 10,
+        "Giải quyết quá hạn": 0,
+        "Đang giải quyết trong hạn": 0,
+        "Đang giải quyết quá hạn": 0,
+        "Trả lại, rút hồ sơ": 0,
+    },
 ]
 TTHC_TYPED = [
-    {"field": "Hộ tịch", "carried_over": 2, "received_online": 10, "received_offline": 5, "resolved_early": 3, "resolved_on_time": 9,
-     "resolved_late": 1, "pending_on_time": 2, "pending_overdue": 1, "returned": 1},
-    {"field": "Chứng thực", "carried_over": 0, "received_online": 20, "received_offline": 30, "resolved_early": 40, "resolved_on_time": 10,
-     "resolved_late": 0, "pending_on_time": 0, "pending_overdue": 0, "returned": 0},
+    {
+        "field": "Hộ tịch",
+        "carried_over": 2,
+        "received_online": 10,
+        "received_offline": 5,
+        "resolved_early": 3,
+        "resolved_on_time": 9,
+        "resolved_late": 1,
+        "pending_on_time": 2,
+        "pending_overdue": 1,
+        "returned": 1,
+    },
+    {
+        "field": "Chứng thực",
+        "carried_over": 0,
+        "received_online": 20,
+        "received_offline": 30,
+        "resolved_early": 40,
+        "resolved_on_time": 10,
+        "resolved_late": 0,
+        "pending_on_time": 0,
+        "pending_overdue": 0,
+        "returned": 0,
+    },
 ]
 RECEPTIONS = [
-    {"Ngày": "05/03/2024", "Hình thức": "Định kỳ", "Người chủ trì": "Chủ tịch", "Số lượt tiếp": 3, "Số người được tiếp": 4,
-     "Số vụ việc": 2, "Số đoàn đông người": ""},
+    {
+        "Ngày": "05/03/2024",
+        "Hình thức": "Định kỳ",
+        "Người chủ trì": "Chủ tịch",
+        "Số lượt tiếp": 3,
+        "Số người được tiếp": 4,
+        "Số vụ việc": 2,
+        "Số đoàn đông người": "",
+    }
 ]
 RECEPTIONS_TYPED = [
-    {"reception_date": date(2024, 3, 5), "form": "Định kỳ", "host": "Chủ tịch", "visits": 3, "citizens": 4, "cases": 2,
-     "crowd_groups": 0, "note": None},
+    {
+        "reception_date": date(2024, 3, 5),
+        "form": "Định kỳ",
+        "host": "Chủ tịch",
+        "visits": 3,
+        "citizens": 4,
+        "cases": 2,
+        "crowd_groups": 0,
+        "note": None,
+    }
 ]
 
 
@@ -99,21 +193,33 @@ def sheet_grid(sheet: str, rows: list[dict], transform=lambda h: h) -> list[list
 
 # --- one fixture per spreadsheet quirk ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def nfd_names(tmp_path):
     """Sheet names, headers, Thông tin labels and choice values typed in NFD (decomposed diacritics)."""
     rows = [{k: nfd(v) if isinstance(v, str) else v for k, v in r.items()} for r in PETITIONS]
     info = [[nfd(k), nfd(v) if isinstance(v, str) else v] for k, v in INFO.items()]
-    return write_grids(tmp_path / "nfd.xlsx", {nfd("Thông tin"): info, nfd("Đơn thư"): sheet_grid("Đơn thư", rows, nfd)})
+    return write_grids(
+        tmp_path / "nfd.xlsx", {nfd("Thông tin"): info, nfd("Đơn thư"): sheet_grid("Đơn thư", rows, nfd)}
+    )
 
 
 @pytest.fixture
 def spaced_cased_names(tmp_path):
     """Double spaces, other case, padding and a line break (Alt+Enter) in sheet names and headers."""
+
     def mangle(h: str) -> str:
-        return {"Mã đơn": "  MÃ  ĐƠN ", "Ngày nhận": "ngày   nhận", "Loại đơn": "Loại\nđơn", "Lĩnh vực": "LĨNH VỰC"}.get(h, h.upper())
+        return {
+            "Mã đơn": "  MÃ  ĐƠN ",
+            "Ngày nhận": "ngày   nhận",
+            "Loại đơn": "Loại\nđơn",
+            "Lĩnh vực": "LĨNH VỰC",
+        }.get(h, h.upper())
+
     info = [[f" {k.lower()}  ", v] for k, v in INFO.items()]
-    return write_grids(tmp_path / "spaced.xlsx", {"THÔNG  TIN": info, "đơn  THƯ": sheet_grid("Đơn thư", PETITIONS, mangle)})
+    return write_grids(
+        tmp_path / "spaced.xlsx", {"THÔNG  TIN": info, "đơn  THƯ": sheet_grid("Đơn thư", PETITIONS, mangle)}
+    )
 
 
 @pytest.fixture
@@ -134,15 +240,22 @@ def unknown_extra_column(tmp_path):
 def missing_required_column(tmp_path):
     grid = grid_from_dicts("Đơn thư", PETITIONS)
     drop = grid[0].index("Loại đơn")
-    return write_grids(tmp_path / "missing.xlsx", {"Thông tin": info_grid(), "Đơn thư": [r[:drop] + r[drop + 1:] for r in grid]})
+    return write_grids(
+        tmp_path / "missing.xlsx", {"Thông tin": info_grid(), "Đơn thư": [r[:drop] + r[drop + 1 :] for r in grid]}
+    )
 
 
 @pytest.fixture
 def title_rows(tmp_path):
     """Form name, title and an empty row above the header row (header on row 4, data from row 5)."""
     grid = [["Biểu mẫu: Sổ theo dõi đơn thư"], ["SỔ THEO DÕI ĐƠN THƯ THÁNG 3/2024", "", "Xã Bình Lương"], [""]]
-    return write_grids(tmp_path / "titles.xlsx", {"Thông tin": [["THÔNG TIN BÁO CÁO"], [""]] + info_grid(),
-                                                   "Đơn thư": grid + grid_from_dicts("Đơn thư", PETITIONS)})
+    return write_grids(
+        tmp_path / "titles.xlsx",
+        {
+            "Thông tin": [["THÔNG TIN BÁO CÁO"], [""]] + info_grid(),
+            "Đơn thư": grid + grid_from_dicts("Đơn thư", PETITIONS),
+        },
+    )
 
 
 @pytest.fixture
@@ -150,14 +263,18 @@ def blank_rows_middle(tmp_path):
     """Fully blank rows between data rows (one empty, one with whitespace-only cells): rows 3 and 4."""
     grid = grid_from_dicts("Đơn thư", PETITIONS)
     width = len(grid[0])
-    return write_grids(tmp_path / "holes.xlsx", {"Thông tin": info_grid(),
-                                                  "Đơn thư": [grid[0], grid[1], [""] * width, ["  "] * width, grid[2]]})
+    return write_grids(
+        tmp_path / "holes.xlsx",
+        {"Thông tin": info_grid(), "Đơn thư": [grid[0], grid[1], [""] * width, ["  "] * width, grid[2]]},
+    )
 
 
 @pytest.fixture
 def only_headers(tmp_path):
-    return write_grids(tmp_path / "headers.xlsx", {"Thông tin": info_grid(), "TTHC": [headers("TTHC")],
-                                                    "Đơn thư": [headers("Đơn thư")]})
+    return write_grids(
+        tmp_path / "headers.xlsx",
+        {"Thông tin": info_grid(), "TTHC": [headers("TTHC")], "Đơn thư": [headers("Đơn thư")]},
+    )
 
 
 @pytest.fixture
@@ -182,15 +299,27 @@ def totals_row(tmp_path):
     receptions = grid_from_dicts("Tiếp công dân", RECEPTIONS)
     receptions += [["Cộng", "", "", 3, 4, 2, 0]]
     petitions = grid_from_dicts("Đơn thư", PETITIONS) + [["TỔNG SỐ: 2 đơn"]]
-    return write_grids(tmp_path / "totals.xlsx", {"Thông tin": info_grid(), "TTHC": tthc, "Tiếp công dân": receptions, "Đơn thư": petitions})
+    return write_grids(
+        tmp_path / "totals.xlsx",
+        {"Thông tin": info_grid(), "TTHC": tthc, "Tiếp công dân": receptions, "Đơn thư": petitions},
+    )
 
 
 @pytest.fixture
 def text_counts(tmp_path):
     """Counts typed as text: `1.234` (Vietnamese thousands dot) and ` 12 ` (padded)."""
-    row = {"Lĩnh vực": "Đất đai", "Kỳ trước chuyển qua": "1.234", "Tiếp nhận trực tuyến": " 12 ", "Tiếp nhận trực tiếp, bưu chính": "4",
-           "Giải quyết trước hạn": 0, "Giải quyết đúng hạn": "1.200", "Giải quyết quá hạn": " 0", "Đang giải quyết trong hạn": " 50 ",
-           "Đang giải quyết quá hạn": 0, "Trả lại, rút hồ sơ": "  "}
+    row = {
+        "Lĩnh vực": "Đất đai",
+        "Kỳ trước chuyển qua": "1.234",
+        "Tiếp nhận trực tuyến": " 12 ",
+        "Tiếp nhận trực tiếp, bưu chính": "4",
+        "Giải quyết trước hạn": 0,
+        "Giải quyết đúng hạn": "1.200",
+        "Giải quyết quá hạn": " 0",
+        "Đang giải quyết trong hạn": " 50 ",
+        "Đang giải quyết quá hạn": 0,
+        "Trả lại, rút hồ sơ": "  ",
+    }
     return write_grids(tmp_path / "counts.xlsx", {"Thông tin": info_grid(), "TTHC": grid_from_dicts("TTHC", [row])})
 
 
@@ -215,7 +344,9 @@ def iso_text_dates(tmp_path):
 def serial_dates(tmp_path):
     """Excel serial day numbers, as left by a column formatted General: 45356 = 05/03/2024."""
     rows = petitions_with_dates(45356, 45357, 45366)
-    return write_grids(tmp_path / "serial.xlsx", {"Thông tin": info_grid(), "Đơn thư": grid_from_dicts("Đơn thư", rows)})
+    return write_grids(
+        tmp_path / "serial.xlsx", {"Thông tin": info_grid(), "Đơn thư": grid_from_dicts("Đơn thư", rows)}
+    )
 
 
 @pytest.fixture
@@ -228,12 +359,23 @@ def real_dates(tmp_path):
 def choice_aliases(tmp_path):
     """Short aliases (KN, TC, KNPA, PAKN) and choice values in other case, padded or with double spaces."""
     base = {"Ngày nhận": "05/03/2024", "Lĩnh vực": "Đất đai", "Thuộc thẩm quyền": "Có"}
-    rows = [base | {"Mã đơn": "A1", "Loại đơn": "KN", "Lĩnh vực": "  đất   ĐAI ", "Mức độ": "PHỨC TẠP"},
-            base | {"Mã đơn": "A2", "Loại đơn": "tc", "Thuộc thẩm quyền": " không ", "Mức độ": "đặc  biệt phức tạp"},
-            base | {"Mã đơn": "A3", "Loại đơn": "KNPA", "Đông người": "có", "Lĩnh vực": "bồi thường,  gpmb"},
-            base | {"Mã đơn": "A4", "Loại đơn": " pakn ", "Lĩnh vực": "THUẾ, PHÍ", "Ngày giải quyết": "20/03/2024", "Kết quả": "chuyển,  HƯỚNG DẪN"},
-            base | {"Mã đơn": "A5", "Loại đơn": "  kiến NGHỊ,  phản ánh "}]
-    return write_grids(tmp_path / "aliases.xlsx", {"Thông tin": info_grid(), "Đơn thư": grid_from_dicts("Đơn thư", rows)})
+    rows = [
+        base | {"Mã đơn": "A1", "Loại đơn": "KN", "Lĩnh vực": "  đất   ĐAI ", "Mức độ": "PHỨC TẠP"},
+        base | {"Mã đơn": "A2", "Loại đơn": "tc", "Thuộc thẩm quyền": " không ", "Mức độ": "đặc  biệt phức tạp"},
+        base | {"Mã đơn": "A3", "Loại đơn": "KNPA", "Đông người": "có", "Lĩnh vực": "bồi thường,  gpmb"},
+        base
+        | {
+            "Mã đơn": "A4",
+            "Loại đơn": " pakn ",
+            "Lĩnh vực": "THUẾ, PHÍ",
+            "Ngày giải quyết": "20/03/2024",
+            "Kết quả": "chuyển,  HƯỚNG DẪN",
+        },
+        base | {"Mã đơn": "A5", "Loại đơn": "  kiến NGHỊ,  phản ánh "},
+    ]
+    return write_grids(
+        tmp_path / "aliases.xlsx", {"Thông tin": info_grid(), "Đơn thư": grid_from_dicts("Đơn thư", rows)}
+    )
 
 
 @pytest.fixture
@@ -243,8 +385,15 @@ def blank_defaults(tmp_path):
     tthc = grid_from_dicts("TTHC", [{k: v for k, v in TTHC[1].items()}])
     tthc = [row[:-1] for row in tthc]
     assert tthc[0][-1] == "Đang giải quyết quá hạn"
-    return write_grids(tmp_path / "defaults.xlsx", {"Thông tin": info_grid(), "Đơn thư": grid_from_dicts("Đơn thư", petitions),
-                                                     "Tiếp công dân": grid_from_dicts("Tiếp công dân", RECEPTIONS), "TTHC": tthc})
+    return write_grids(
+        tmp_path / "defaults.xlsx",
+        {
+            "Thông tin": info_grid(),
+            "Đơn thư": grid_from_dicts("Đơn thư", petitions),
+            "Tiếp công dân": grid_from_dicts("Tiếp công dân", RECEPTIONS),
+            "TTHC": tthc,
+        },
+    )
 
 
 @pytest.fixture
@@ -252,8 +401,10 @@ def no_diacritics(tmp_path):
     """Diacritics must match: a sheet «Tiep cong dan» and a header «Ma don» are other words, not the template's."""
     petitions = grid_from_dicts("Đơn thư", PETITIONS)
     petitions[0][0] = "Ma don"
-    return write_grids(tmp_path / "ascii.xlsx", {"Thông tin": info_grid(), "Đơn thư": petitions,
-                                                  "Tiep cong dan": grid_from_dicts("Tiếp công dân", RECEPTIONS)})
+    return write_grids(
+        tmp_path / "ascii.xlsx",
+        {"Thông tin": info_grid(), "Đơn thư": petitions, "Tiep cong dan": grid_from_dicts("Tiếp công dân", RECEPTIONS)},
+    )
 
 
 @pytest.fixture
@@ -264,14 +415,21 @@ def missing_optional_sheet(tmp_path):
 
 # --- the table: quirk fixture -> sheet -> typed rows, source rows, problems (severity, where, words) --------------
 
-ABSENT_RETURNED = [("warning", "TTHC!A1", ["«Trả lại, rút hồ sơ»", "= 0"])]  # the optional column is absent: read as 0, said once
+ABSENT_RETURNED = [
+    ("warning", "TTHC!A1", ["«Trả lại, rút hồ sơ»", "= 0"])
+]  # the optional column is absent: read as 0, said once
 
 TEST_CASES_QUIRKS = [
     ("nfd_names", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("spaced_cased_names", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("reordered_columns", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
-    ("unknown_extra_column", "Đơn thư", PETITIONS_TYPED, [2, 3],
-     [("warning", "Đơn thư!A1", ["STT"]), ("warning", "Đơn thư!M1", ["Số điện thoại", "bỏ qua"])]),
+    (
+        "unknown_extra_column",
+        "Đơn thư",
+        PETITIONS_TYPED,
+        [2, 3],
+        [("warning", "Đơn thư!A1", ["STT"]), ("warning", "Đơn thư!M1", ["Số điện thoại", "bỏ qua"])],
+    ),
     ("missing_required_column", "Đơn thư", None, None, [("error", "Đơn thư!A1", ["Loại đơn", "Thiếu cột"])]),
     ("title_rows", "Đơn thư", PETITIONS_TYPED, [5, 6], []),
     ("blank_rows_middle", "Đơn thư", PETITIONS_TYPED, [2, 5], []),
@@ -281,31 +439,109 @@ TEST_CASES_QUIRKS = [
     ("totals_row", "TTHC", TTHC_TYPED, [2, 3], []),
     ("totals_row", "Tiếp công dân", RECEPTIONS_TYPED, [2], []),
     ("totals_row", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
-    ("text_counts", "TTHC", [{"field": "Đất đai", "carried_over": 1234, "received_online": 12, "received_offline": 4, "resolved_early": 0,
-                              "resolved_on_time": 1200, "resolved_late": 0, "pending_on_time": 50, "pending_overdue": 0, "returned": 0}], [2], []),
+    (
+        "text_counts",
+        "TTHC",
+        [
+            {
+                "field": "Đất đai",
+                "carried_over": 1234,
+                "received_online": 12,
+                "received_offline": 4,
+                "resolved_early": 0,
+                "resolved_on_time": 1200,
+                "resolved_late": 0,
+                "pending_on_time": 50,
+                "pending_overdue": 0,
+                "returned": 0,
+            }
+        ],
+        [2],
+        [],
+    ),
     ("day_first_text_dates", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("iso_text_dates", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("serial_dates", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
     ("real_dates", "Đơn thư", PETITIONS_TYPED, [2, 3], []),
-    ("choice_aliases", "Đơn thư", [
-        {"case_id": "A1", "petition_type": "Khiếu nại", "field": "Đất đai", "in_jurisdiction": True, "complexity": "Phức tạp", "is_crowd": False, "result": None},
-        {"case_id": "A2", "petition_type": "Tố cáo", "field": "Đất đai", "in_jurisdiction": False, "complexity": "Đặc biệt phức tạp", "is_crowd": False, "result": None},
-        {"case_id": "A3", "petition_type": "Kiến nghị, phản ánh", "field": "Bồi thường, GPMB", "in_jurisdiction": True, "complexity": "Thường", "is_crowd": True, "result": None},
-        {"case_id": "A4", "petition_type": "Kiến nghị, phản ánh", "field": "Thuế, phí", "in_jurisdiction": True, "complexity": "Thường", "is_crowd": False,
-         "result": "Chuyển, hướng dẫn"},
-        {"case_id": "A5", "petition_type": "Kiến nghị, phản ánh", "field": "Đất đai", "in_jurisdiction": True, "complexity": "Thường", "is_crowd": False, "result": None},
-    ], [2, 3, 4, 5, 6], []),
+    (
+        "choice_aliases",
+        "Đơn thư",
+        [
+            {
+                "case_id": "A1",
+                "petition_type": "Khiếu nại",
+                "field": "Đất đai",
+                "in_jurisdiction": True,
+                "complexity": "Phức tạp",
+                "is_crowd": False,
+                "result": None,
+            },
+            {
+                "case_id": "A2",
+                "petition_type": "Tố cáo",
+                "field": "Đất đai",
+                "in_jurisdiction": False,
+                "complexity": "Đặc biệt phức tạp",
+                "is_crowd": False,
+                "result": None,
+            },
+            {
+                "case_id": "A3",
+                "petition_type": "Kiến nghị, phản ánh",
+                "field": "Bồi thường, GPMB",
+                "in_jurisdiction": True,
+                "complexity": "Thường",
+                "is_crowd": True,
+                "result": None,
+            },
+            {
+                "case_id": "A4",
+                "petition_type": "Kiến nghị, phản ánh",
+                "field": "Thuế, phí",
+                "in_jurisdiction": True,
+                "complexity": "Thường",
+                "is_crowd": False,
+                "result": "Chuyển, hướng dẫn",
+            },
+            {
+                "case_id": "A5",
+                "petition_type": "Kiến nghị, phản ánh",
+                "field": "Đất đai",
+                "in_jurisdiction": True,
+                "complexity": "Thường",
+                "is_crowd": False,
+                "result": None,
+            },
+        ],
+        [2, 3, 4, 5, 6],
+        [],
+    ),
     ("blank_defaults", "Đơn thư", [PETITIONS_TYPED[1]], [2], ABSENT_RETURNED),
     ("blank_defaults", "Tiếp công dân", RECEPTIONS_TYPED, [2], ABSENT_RETURNED),
     ("blank_defaults", "TTHC", [TTHC_TYPED[1]], [2], ABSENT_RETURNED),
     ("missing_optional_sheet", "TTHC", TTHC_TYPED, [2, 3], []),
-    ("no_diacritics", "Đơn thư", None, None, [("error", "Đơn thư!A1", ["«Mã đơn»"]), ("warning", "Tiep cong dan", ["không có trong mẫu"])]),
-    ("no_diacritics", "Tiếp công dân", None, None, [("error", "Đơn thư!A1", ["«Mã đơn»"]), ("warning", "Tiep cong dan", ["không có trong mẫu"])]),
+    (
+        "no_diacritics",
+        "Đơn thư",
+        None,
+        None,
+        [("error", "Đơn thư!A1", ["«Mã đơn»"]), ("warning", "Tiep cong dan", ["không có trong mẫu"])],
+    ),
+    (
+        "no_diacritics",
+        "Tiếp công dân",
+        None,
+        None,
+        [("error", "Đơn thư!A1", ["«Mã đơn»"]), ("warning", "Tiep cong dan", ["không có trong mẫu"])],
+    ),
 ]
 
 
-@pytest.mark.parametrize("quirk, sheet, expected, source_rows, problems", TEST_CASES_QUIRKS,
-                         ids=[f"{c[0]}-{c[1]}" for c in TEST_CASES_QUIRKS])
+@pytest.mark.parametrize(
+    "quirk, sheet, expected, source_rows, problems",
+    TEST_CASES_QUIRKS,
+    ids=[f"{c[0]}-{c[1]}" for c in TEST_CASES_QUIRKS],
+)
 def test_quirk_reads_to_typed_rows(request, quirk, sheet, expected, source_rows, problems):
     path = request.getfixturevalue(quirk)
     parsed = parse(path)
@@ -369,16 +605,45 @@ def test_totals_row_is_not_loaded_but_a_middle_row_starting_with_tong_is_checked
 # --- the same workbook as .xlsx, .xlsm, .xls and .ods -------------------------------------------------------------
 
 FULL_BOOK = {
-    "Thông tin": info_grid() + [["Người lập", "Lê Thị Hoa"], ["Ngày lập", date(2024, 4, 2)], ["Người duyệt", "Nguyễn Văn An"]],
+    "Thông tin": info_grid()
+    + [["Người lập", "Lê Thị Hoa"], ["Ngày lập", date(2024, 4, 2)], ["Người duyệt", "Nguyễn Văn An"]],
     "TTHC": grid_from_dicts("TTHC", TTHC),
-    "Đơn thư": grid_from_dicts("Đơn thư", petitions_with_dates(date(2024, 3, 5), "6/3/2024", 45366) + [PETITIONS[1] | {"Mã đơn": "DT-03", "Loại đơn": "PAKN"}]),
+    "Đơn thư": grid_from_dicts(
+        "Đơn thư",
+        petitions_with_dates(date(2024, 3, 5), "6/3/2024", 45366)
+        + [PETITIONS[1] | {"Mã đơn": "DT-03", "Loại đơn": "PAKN"}],
+    ),
     "Tiếp công dân": grid_from_dicts("Tiếp công dân", RECEPTIONS),
-    "Kỷ luật": grid_from_dicts("Kỷ luật", [{"Số quyết định": "12/QĐ-UBND", "Ngày quyết định": date(2024, 3, 15), "Đối tượng": "Công chức",
-                                           "Hành vi vi phạm": "Lãng phí", "Hình thức kỷ luật": "Khiển trách"}]),
-    "Kế hoạch": grid_from_dicts("Kế hoạch", [{"Mã nhiệm vụ": "II.1", "Nội dung": "Quán triệt", "Tiến độ": "Hoàn thành", "Tỷ lệ hoàn thành (%)": 100},
-                                             {"Mã nhiệm vụ": "II.2", "Tiến độ": "Đang thực hiện", "Tỷ lệ hoàn thành (%)": 42.5}]),
-    "Dân vận khéo": grid_from_dicts("Dân vận khéo", [{"Tên mô hình": "Chung tay xây dựng nông thôn mới", "Năm công nhận": 2023,
-                                                     "Cấp công nhận": "Huyện", "Được khen thưởng": "Có"}]),
+    "Kỷ luật": grid_from_dicts(
+        "Kỷ luật",
+        [
+            {
+                "Số quyết định": "12/QĐ-UBND",
+                "Ngày quyết định": date(2024, 3, 15),
+                "Đối tượng": "Công chức",
+                "Hành vi vi phạm": "Lãng phí",
+                "Hình thức kỷ luật": "Khiển trách",
+            }
+        ],
+    ),
+    "Kế hoạch": grid_from_dicts(
+        "Kế hoạch",
+        [
+            {"Mã nhiệm vụ": "II.1", "Nội dung": "Quán triệt", "Tiến độ": "Hoàn thành", "Tỷ lệ hoàn thành (%)": 100},
+            {"Mã nhiệm vụ": "II.2", "Tiến độ": "Đang thực hiện", "Tỷ lệ hoàn thành (%)": 42.5},
+        ],
+    ),
+    "Dân vận khéo": grid_from_dicts(
+        "Dân vận khéo",
+        [
+            {
+                "Tên mô hình": "Chung tay xây dựng nông thôn mới",
+                "Năm công nhận": 2023,
+                "Cấp công nhận": "Huyện",
+                "Được khen thưởng": "Có",
+            }
+        ],
+    ),
 }
 
 
@@ -407,14 +672,24 @@ def ods_book(tmp_path):
 
 
 def _comparable(parsed):
-    return parsed.unit_code, parsed.period, parsed.info, parsed.tables, [(p.where, p.message, p.severity) for p in parsed.problems]
+    return (
+        parsed.unit_code,
+        parsed.period,
+        parsed.info,
+        parsed.tables,
+        [(p.where, p.message, p.severity) for p in parsed.problems],
+    )
 
 
 def test_xlsx_reference_book_is_valid(xlsx_book):
     parsed = parse(xlsx_book)
     assert parsed.errors == []
     assert parsed.info["prepared_date"] == date(2024, 4, 2)
-    assert [r["received_date"] for r in parsed.tables["Đơn thư"]] == [date(2024, 3, 5), date(2024, 3, 12), date(2024, 3, 12)]
+    assert [r["received_date"] for r in parsed.tables["Đơn thư"]] == [
+        date(2024, 3, 5),
+        date(2024, 3, 12),
+        date(2024, 3, 12),
+    ]
     assert [r["accepted_date"] for r in parsed.tables["Đơn thư"]][0] == date(2024, 3, 6)
     assert parsed.tables["Đơn thư"][0]["resolved_date"] == date(2024, 3, 15)
 
@@ -432,6 +707,7 @@ def test_other_formats_read_to_the_same_typed_rows_as_xlsx(request, xlsx_book, f
 
 # --- files that are not readable workbooks ------------------------------------------------------------------------
 
+
 def _valid_xlsx_bytes() -> bytes:
     buf = io.BytesIO()
     wb = openpyxl.Workbook()
@@ -447,7 +723,12 @@ CSV_TEXT = ("Mã đơn;Ngày nhận;Loại đơn\nDT-01;05/03/2024;Khiếu nại
 
 TEST_CASES_UNREADABLE = [
     # (id, file name, content, words the one message must contain)
-    ("random-bytes", "bao_cao.xlsx", bytes(random.Random(33).getrandbits(8) for _ in range(4096)), ["không phải bảng tính"]),
+    (
+        "random-bytes",
+        "bao_cao.xlsx",
+        bytes(random.Random(33).getrandbits(8) for _ in range(4096)),
+        ["không phải bảng tính"],
+    ),
     ("truncated-zip", "bao_cao.xlsx", VALID_XLSX[: len(VALID_XLSX) // 2], ["hỏng"]),
     ("zip-not-a-workbook", "bao_cao.xlsx", b"PK\x03\x04" + b"\x00" * 200, ["hỏng"]),
     ("csv-renamed-xlsx", "bao_cao.xlsx", CSV_TEXT, ["CSV"]),
@@ -456,8 +737,12 @@ TEST_CASES_UNREADABLE = [
     ("csv-file", "bao_cao.csv", CSV_TEXT, ["«.csv»", "không được nhận"]),
     ("no-extension", "bao_cao", VALID_XLSX, ["không có đuôi"]),
     # an encrypted .xlsx is an OLE2 container holding an "EncryptedPackage" stream (named in UTF-16LE)
-    ("password-protected", "bao_cao.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 120
-     + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 480, ["mật khẩu"]),
+    (
+        "password-protected",
+        "bao_cao.xlsx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 120 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 480,
+        ["mật khẩu"],
+    ),
     ("ole2-garbage-named-xlsx", "bao_cao.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ["hỏng"]),
     ("xlsx-renamed-xls", "bao_cao.xls", VALID_XLSX, ["97-2003"]),
     ("html-renamed-xls", "bao_cao.xls", b"<html><table><tr><td>1</td></tr></table></html>", ["97-2003"]),
@@ -506,6 +791,7 @@ def test_file_at_the_size_limit_is_read(monkeypatch):
 
 
 # --- unreadable files through the loader: rejected, database unchanged ------------------------------------------------
+
 
 def archive_listing(db_path: Path) -> list[tuple[str, bytes]]:
     folder = config.archive_dir(db_path)

@@ -1,4 +1,5 @@
 """Targets come from the editable table; status colours are met / within 10 points / not met."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +12,7 @@ TEST_CASES_STATUS = [
     # indicator, value, expected status (targets.csv defaults: on-time 95 %, online 50 %, petitions 85 %)
     ("tthc.on_time_rate", 0.96, "met"),
     ("tthc.on_time_rate", 0.95, "met"),
-    ("tthc.on_time_rate", 0.86, "near"),   # 9 points under 95 %
+    ("tthc.on_time_rate", 0.86, "near"),  # 9 points under 95 %
     ("tthc.on_time_rate", 0.84, "not_met"),  # 11 points under
     ("tthc.online_rate", 0.5, "met"),
     ("tthc.online_rate", 0.39, "not_met"),
@@ -40,7 +41,9 @@ def test_dialogue_target_refers_to_required_sessions_and_is_judged_at_year_end()
 
 def test_unit_specific_target_wins(tmp_path, monkeypatch):
     import shutil
+
     from etl import config
+
     for f in config.REFERENCE_DIR.glob("*.csv"):
         shutil.copy(f, tmp_path / f.name)
     with open(tmp_path / "targets.csv", "a", encoding="utf-8") as fh:

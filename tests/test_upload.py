@@ -1,5 +1,6 @@
 """«Nhập số liệu» in AppTest: a valid upload appears on the overview, a bad one gets a cell-level report and a
 highlighted copy and changes nothing, a replacement is previewed and only committed after confirmation."""
+
 from __future__ import annotations
 
 import io
@@ -8,7 +9,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import read, validate, reference
+from etl import read, reference, validate
 from etl.annotate import annotated_copy
 from tests._workbooks import book, dump, indicators, load_ok, query, tthc_row
 from tests.conftest import ROOT
@@ -19,7 +20,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     db_file = tmp_path / "site.duckdb"
-    load_ok(db_file, book(tmp_path / "seed", "NX03", "2024-03", {"TTHC": [tthc_row("Hộ tịch", 2, 10, 20, 8, 20, 2, 2, 0)]}))
+    load_ok(
+        db_file, book(tmp_path / "seed", "NX03", "2024-03", {"TTHC": [tthc_row("Hộ tịch", 2, 10, 20, 8, 20, 2, 2, 0)]})
+    )
     monkeypatch.setenv("CH33_DB", str(db_file))
     return db_file
 
@@ -50,9 +53,23 @@ def test_valid_upload_loads_and_shows_on_overview(site, tmp_path):
 
 
 def test_invalid_upload_reports_cells_and_changes_nothing(site, tmp_path):
-    bad = book(tmp_path, "NX03", "2024-05", {"TTHC": [tthc_row("Hộ tịch", 2, 10, 20, 8, 20, 2, 9, 0)],
-                                             "Đơn thư": [{"case_id": "A1", "received_date": "03/15/2024", "petition_type": "Khiếu nại",
-                                                         "field": "Đất đai", "in_jurisdiction": "Có"}]})
+    bad = book(
+        tmp_path,
+        "NX03",
+        "2024-05",
+        {
+            "TTHC": [tthc_row("Hộ tịch", 2, 10, 20, 8, 20, 2, 9, 0)],
+            "Đơn thư": [
+                {
+                    "case_id": "A1",
+                    "received_date": "03/15/2024",
+                    "petition_type": "Khiếu nại",
+                    "field": "Đất đai",
+                    "in_jurisdiction": "Có",
+                }
+            ],
+        },
+    )
     before = dump(site)
     at = upload([(bad.name, bad.read_bytes())])
     assert not at.exception
@@ -62,9 +79,13 @@ def test_invalid_upload_reports_cells_and_changes_nothing(site, tmp_path):
     assert any("đánh dấu ô lỗi" in b.label for b in at.get("download_button"))
     assert dump(site) == before
     raw = read.read_bytes(bad.name, bad.read_bytes())
-    copy = openpyxl.load_workbook(io.BytesIO(annotated_copy(bad.name, bad.read_bytes(), raw, validate.validate(raw, reference.units()).problems)))
+    copy = openpyxl.load_workbook(
+        io.BytesIO(annotated_copy(bad.name, bad.read_bytes(), raw, validate.validate(raw, reference.units()).problems))
+    )
     assert copy.sheetnames[0] == "Danh sách lỗi"
-    assert copy["Đơn thư"]["B2"].fill.fgColor.rgb.endswith("FFC7CE") and "03/15/2024" in copy["Đơn thư"]["B2"].comment.text
+    assert (
+        copy["Đơn thư"]["B2"].fill.fgColor.rgb.endswith("FFC7CE") and "03/15/2024" in copy["Đơn thư"]["B2"].comment.text
+    )
 
 
 def test_replacement_is_previewed_and_committed_only_after_confirmation(site, tmp_path):
@@ -102,6 +123,7 @@ def test_unreadable_upload_gets_one_clear_message(site, name, content, words):
 
 def test_oversized_upload_is_refused(site, monkeypatch):
     from etl import config
+
     monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
     at = upload([("lon.xlsx", b"PK\x03\x04" + b"\x00" * 2000)])
     assert any("quá lớn" in m.value and "lon.xlsx" in m.value for m in at.markdown)

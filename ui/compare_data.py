@@ -3,6 +3,7 @@
 Numbers stay numeric in the table so a click on a column header sorts by value; pandas' Styler shows them the
 Vietnamese way (ui.fmt), with the status against the target as a symbol and a background colour.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,32 +16,74 @@ from etl import compare, periods, reference, targets
 from ui import charts, data, fmt
 
 COLUMNS = {  # indicator -> (column header, width in px, tooltip, chart title words)
-    "tthc.on_time_rate": ("TTHC đúng hạn", 100, "Hồ sơ thủ tục hành chính giải quyết đúng hạn (gồm trước hạn) / hồ sơ đã giải quyết",
-                          "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn"),
+    "tthc.on_time_rate": (
+        "TTHC đúng hạn",
+        100,
+        "Hồ sơ thủ tục hành chính giải quyết đúng hạn (gồm trước hạn) / hồ sơ đã giải quyết",
+        "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
+    ),
     "tthc.online_rate": ("Trực tuyến", 84, "Hồ sơ nộp trực tuyến / hồ sơ tiếp nhận mới", "Tỷ lệ hồ sơ nộp trực tuyến"),
-    "petitions.resolution_rate": ("Giải quyết đơn", 100, "Đơn thư đã giải quyết / đơn phải giải quyết trong kỳ (thuộc thẩm quyền)",
-                                  "Tỷ lệ giải quyết đơn thư"),
-    "petitions.overdue_open": ("Đơn quá hạn", 86, "Đơn chưa giải quyết đã quá hạn vào cuối kỳ (càng ít càng tốt)", "Số đơn thư quá hạn chưa giải quyết"),
-    "reception.chair_compliance": ("Tiếp dân", 76, "Tuần Chủ tịch UBND xã tiếp công dân định kỳ đúng quy định / số tuần quy định",
-                                   "Tỷ lệ tuần Chủ tịch tiếp công dân đúng quy định"),
-    "dialogue.sessions": ("Đối thoại", 74, "Hội nghị đối thoại đã tổ chức / số tối thiểu (1 lần mỗi năm mỗi xã)", "Số hội nghị đối thoại với Nhân dân"),
-    "plan.done_rate": ("Kế hoạch", 76, "Nhiệm vụ đã hoàn thành / nhiệm vụ trong kế hoạch mới nhất của kỳ", "Tỷ lệ nhiệm vụ kế hoạch đã hoàn thành"),
-    "reporting.month_rate": ("Báo cáo", 72, "Tháng đã nộp đủ báo cáo / tháng đã đến hạn nộp", "Tỷ lệ tháng đã nộp báo cáo"),
+    "petitions.resolution_rate": (
+        "Giải quyết đơn",
+        100,
+        "Đơn thư đã giải quyết / đơn phải giải quyết trong kỳ (thuộc thẩm quyền)",
+        "Tỷ lệ giải quyết đơn thư",
+    ),
+    "petitions.overdue_open": (
+        "Đơn quá hạn",
+        86,
+        "Đơn chưa giải quyết đã quá hạn vào cuối kỳ (càng ít càng tốt)",
+        "Số đơn thư quá hạn chưa giải quyết",
+    ),
+    "reception.chair_compliance": (
+        "Tiếp dân",
+        76,
+        "Tuần Chủ tịch UBND xã tiếp công dân định kỳ đúng quy định / số tuần quy định",
+        "Tỷ lệ tuần Chủ tịch tiếp công dân đúng quy định",
+    ),
+    "dialogue.sessions": (
+        "Đối thoại",
+        74,
+        "Hội nghị đối thoại đã tổ chức / số tối thiểu (1 lần mỗi năm mỗi xã)",
+        "Số hội nghị đối thoại với Nhân dân",
+    ),
+    "plan.done_rate": (
+        "Kế hoạch",
+        76,
+        "Nhiệm vụ đã hoàn thành / nhiệm vụ trong kế hoạch mới nhất của kỳ",
+        "Tỷ lệ nhiệm vụ kế hoạch đã hoàn thành",
+    ),
+    "reporting.month_rate": (
+        "Báo cáo",
+        72,
+        "Tháng đã nộp đủ báo cáo / tháng đã đến hạn nộp",
+        "Tỷ lệ tháng đã nộp báo cáo",
+    ),
 }
 LOWER_IS_BETTER = {"petitions.overdue_open"}
 SYMBOLS = {"met": "✓", "near": "!", "not_met": "✗", None: ""}
 BACKGROUND = {"met": "#dcfce7", "near": "#fef3c7", "not_met": "#fee2e2", None: ""}
-CELLS = {"on_time": ("✓", "Đúng hạn", "#dcfce7"), "late": ("!", "Nộp muộn", "#fef3c7"), "missing": ("✗", "Chưa nộp", "#fee2e2"),
-         "not_due": ("…", "Chưa đến hạn", "#f1f5f9")}
-GRID_LEGEND = ("✓ nộp đúng hạn (nền xanh) · ! nộp muộn (nền vàng) · ✗ chưa nộp (nền đỏ) · … chưa đến hạn nộp (nền xám) · "
-               "ô trống: xã chưa thành lập hoặc đã sáp nhập trong tháng đó, không phải nộp. «Nộp đủ», «Đúng hạn»: "
-               "số tháng đã nộp (đúng hạn) trên số tháng đã đến hạn của xã.")
-LEGEND = ("✓ đạt chỉ tiêu (nền xanh) · ! gần đạt, kém chỉ tiêu không quá 10 điểm % (nền vàng) · ✗ chưa đạt (nền đỏ) · "
-          "không ký hiệu: không có chỉ tiêu hoặc không phát sinh. «Báo cáo»: tháng đã nộp / tháng đã đến hạn (… chưa tháng nào đến hạn).")
+CELLS = {
+    "on_time": ("✓", "Đúng hạn", "#dcfce7"),
+    "late": ("!", "Nộp muộn", "#fef3c7"),
+    "missing": ("✗", "Chưa nộp", "#fee2e2"),
+    "not_due": ("…", "Chưa đến hạn", "#f1f5f9"),
+}
+GRID_LEGEND = (
+    "✓ nộp đúng hạn (nền xanh) · ! nộp muộn (nền vàng) · ✗ chưa nộp (nền đỏ) · … chưa đến hạn nộp (nền xám) · "
+    "ô trống: xã chưa thành lập hoặc đã sáp nhập trong tháng đó, không phải nộp. «Nộp đủ», «Đúng hạn»: "
+    "số tháng đã nộp (đúng hạn) trên số tháng đã đến hạn của xã."
+)
+LEGEND = (
+    "✓ đạt chỉ tiêu (nền xanh) · ! gần đạt, kém chỉ tiêu không quá 10 điểm % (nền vàng) · ✗ chưa đạt (nền đỏ) · "
+    "không ký hiệu: không có chỉ tiêu hoặc không phát sinh. «Báo cáo»: tháng đã nộp / tháng đã đến hạn (… chưa tháng nào đến hạn)."
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def commune_table(path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date) -> list[dict]:
+def commune_table(
+    path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date
+) -> list[dict]:
     """The group's row, then one row per commune (etl.compare.commune_figures); `today` decides which months are due."""
     con = data._connect(path)
     try:
@@ -50,7 +93,9 @@ def commune_table(path: str, data_version: tuple, code: str, start: date, end: d
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def reporting_table(path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date) -> dict:
+def reporting_table(
+    path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date
+) -> dict:
     con = data._connect(path)
     try:
         return compare.reporting_table(con, code, start, end, on_time_days, today)
@@ -79,9 +124,17 @@ def status(ind: str, row: dict) -> str | None:
 def text(ind: str, row: dict) -> str:
     """A cell: the value the Vietnamese way, with the status symbol."""
     if ind == "dialogue.sessions":
-        value = f"{fmt.num(row[ind])}/{fmt.num(row['dialogue.required'])}" if row["dialogue.required"] else fmt.num(row[ind])
+        value = (
+            f"{fmt.num(row[ind])}/{fmt.num(row['dialogue.required'])}"
+            if row["dialogue.required"]
+            else fmt.num(row[ind])
+        )
     elif ind == "reporting.month_rate":
-        value = f"{fmt.num(row['reporting.months_received'])}/{fmt.num(row['reporting.months_due'])}" if row["reporting.months_due"] else "…"
+        value = (
+            f"{fmt.num(row['reporting.months_received'])}/{fmt.num(row['reporting.months_due'])}"
+            if row["reporting.months_due"]
+            else "…"
+        )
     elif targets.is_rate(ind):
         value = fmt.pct(row[ind])
     else:
@@ -117,29 +170,54 @@ def column_config() -> dict:
     return out
 
 
-def ranking_chart(rows: list[dict], group: dict, ind: str, start: date, end: date, limit: int = 30) -> tuple[go.Figure | None, list[str]]:
+def ranking_chart(
+    rows: list[dict], group: dict, ind: str, start: date, end: date, limit: int = 30
+) -> tuple[go.Figure | None, list[str]]:
     """Horizontal bars for one indicator, best on top, each bar labelled with its value and status symbol; the group's
     own figure and the target as vertical lines. Returns the figure and the communes left out for lack of a figure."""
     with_value = [r for r in rank(rows, ind) if r[ind] is not None]
     left_out = [unit_name(r["unit_code"], start, end, short=True) for r in rows if r[ind] is None]
     if not with_value:
         return None, left_out
-    shown = with_value if len(with_value) <= limit else with_value[:limit // 2] + with_value[-(limit // 2):]
+    shown = with_value if len(with_value) <= limit else with_value[: limit // 2] + with_value[-(limit // 2) :]
     rate = targets.is_rate(ind)
     scale = 100 if rate else 1
     names = [unit_name(r["unit_code"], start, end, short=True) for r in shown][::-1]
-    fig = go.Figure(go.Bar(x=[r[ind] * scale for r in shown][::-1], y=names, orientation="h",
-                           marker_color=[charts.COLORS[status(ind, r)] for r in shown][::-1],
-                           text=[text(ind, r) for r in shown][::-1], textposition="outside", cliponaxis=False,
-                           hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False))
+    fig = go.Figure(
+        go.Bar(
+            x=[r[ind] * scale for r in shown][::-1],
+            y=names,
+            orientation="h",
+            marker_color=[charts.COLORS[status(ind, r)] for r in shown][::-1],
+            text=[text(ind, r) for r in shown][::-1],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
     target = targets.target_for(ind, group["unit_code"], group["end"], group) if ind != "dialogue.sessions" else None
     value = fmt.pct(group[ind]) if rate else fmt.num(group[ind])
     lines = []
     if target:
-        lines.append((target.value, f"Chỉ tiêu {fmt.pct(target.value, 0) if rate else fmt.num(target.value)}", "dash", charts.COLORS["not_met"]))
-    if rate and group[ind] is not None:  # a count of the group is a sum, not comparable with a commune's: no line for it
+        lines.append(
+            (
+                target.value,
+                f"Chỉ tiêu {fmt.pct(target.value, 0) if rate else fmt.num(target.value)}",
+                "dash",
+                charts.COLORS["not_met"],
+            )
+        )
+    if (
+        rate and group[ind] is not None
+    ):  # a count of the group is a sum, not comparable with a commune's: no line for it
         lines.append((group[ind], f"Toàn nhóm {value}", "dot", "#111827"))
-    for x, name, dash, color in lines:  # vertical lines, named in the legend (labels on the chart would cover the bars' values)
+    for (
+        x,
+        name,
+        dash,
+        color,
+    ) in lines:  # vertical lines, named in the legend (labels on the chart would cover the bars' values)
         fig.add_vline(x=x * scale, line={"dash": dash, "color": color, "width": 2})
         fig.add_scatter(x=[None], y=[None], mode="lines", name=name, line={"dash": dash, "color": color, "width": 2})
     met = sum(status(ind, r) == "met" for r in with_value)
@@ -149,18 +227,32 @@ def ranking_chart(rows: list[dict], group: dict, ind: str, start: date, end: dat
         title = f"{words}: {fmt.num(met)}/{fmt.num(judged)} xã đạt chỉ tiêu" + (f"; toàn nhóm {value}" if rate else "")
     else:
         best, worst = with_value[0], with_value[-1]
-        title = (f"{words}: tốt nhất {unit_name(best['unit_code'], start, end, True)} ({text(ind, best)}), "
-                 f"kém nhất {unit_name(worst['unit_code'], start, end, True)} ({text(ind, worst)})")
+        title = (
+            f"{words}: tốt nhất {unit_name(best['unit_code'], start, end, True)} ({text(ind, best)}), "
+            f"kém nhất {unit_name(worst['unit_code'], start, end, True)} ({text(ind, worst)})"
+        )
     fig = charts.layout(fig, title, height=150 + 30 * len(shown))
     fig.update_yaxes(type="category", gridcolor="white", automargin=True)
     low = 0
-    if rate:  # rates bunch near 100 %: start the axis at the tens below the lowest value so the ranking shows, and say so
+    if (
+        rate
+    ):  # rates bunch near 100 %: start the axis at the tens below the lowest value so the ranking shows, and say so
         low = max(0, int(min([r[ind] for r in shown] + [x for x, *_ in lines]) * 100 - 3) // 10 * 10)
-    fig.update_xaxes(type="linear", gridcolor="#e5e7eb", tickformat=",.0f" if rate else ",d", ticksuffix=" %" if rate else "",
-                     range=[low, 100 + (100 - low) * 0.14] if rate else None, automargin=True,
-                     title_text=f"Trục ngang bắt đầu từ {low} %" if low else None, title_font={"size": 12})
-    fig.update_layout(margin={"t": 84, "b": 10}, showlegend=bool(lines),  # the legend between the title and the bars
-                      legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    fig.update_xaxes(
+        type="linear",
+        gridcolor="#e5e7eb",
+        tickformat=",.0f" if rate else ",d",
+        ticksuffix=" %" if rate else "",
+        range=[low, 100 + (100 - low) * 0.14] if rate else None,
+        automargin=True,
+        title_text=f"Trục ngang bắt đầu từ {low} %" if low else None,
+        title_font={"size": 12},
+    )
+    fig.update_layout(
+        margin={"t": 84, "b": 10},
+        showlegend=bool(lines),  # the legend between the title and the bars
+        legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+    )
     return fig, left_out
 
 
@@ -175,18 +267,39 @@ def reporting_grid(t: dict, start: date, end: date, is_group: bool) -> tuple:
     rows, css = [], []
     for code in t["units"]:
         r, cells = per_unit[code], [t["cells"].get((code, m.key)) for m in months]
-        rows.append({"Xã": unit_name(code, start, end, short=True), "Nộp đủ": fmt.pct(r["completeness"], 0) if r["months_due"] else "…",
-                     "Đúng hạn": fmt.pct(r["timeliness"], 0) if r["months_due"] else "…"}
-                    | {h: (f"{CELLS[c][0]} {CELLS[c][1]}" if words else CELLS[c][0]) if c else "" for h, c in zip(headers, cells)})
+        rows.append(
+            {
+                "Xã": unit_name(code, start, end, short=True),
+                "Nộp đủ": fmt.pct(r["completeness"], 0) if r["months_due"] else "…",
+                "Đúng hạn": fmt.pct(r["timeliness"], 0) if r["months_due"] else "…",
+            }
+            | {
+                h: (f"{CELLS[c][0]} {CELLS[c][1]}" if words else CELLS[c][0]) if c else ""
+                for h, c in zip(headers, cells)
+            }
+        )
         css.append(["", "", ""] + [f"background-color: {CELLS[c][2]}" if c else "" for c in cells])
-    for label, key in (("Nộp đủ, cả nhóm", "reporting.completeness"), ("Đúng hạn, cả nhóm", "reporting.timeliness"))[:2 * is_group]:
-        rows.append({"Xã": label, "Nộp đủ": "", "Đúng hạn": ""} |
-                    {h: ((fmt.pct(m[key], 0) if m["due"] else "…") if m["reporting.expected"] else "") for h, m in zip(headers, t["per_month"])})
+    for label, key in (("Nộp đủ, cả nhóm", "reporting.completeness"), ("Đúng hạn, cả nhóm", "reporting.timeliness"))[
+        : 2 * is_group
+    ]:
+        rows.append(
+            {"Xã": label, "Nộp đủ": "", "Đúng hạn": ""}
+            | {
+                h: ((fmt.pct(m[key], 0) if m["due"] else "…") if m["reporting.expected"] else "")
+                for h, m in zip(headers, t["per_month"])
+            }
+        )
         css.append([""] * (3 + len(months)))
     frame = pd.DataFrame(rows)
-    config = {"Xã": st.column_config.TextColumn(width=140, pinned=True),
-              "Nộp đủ": st.column_config.TextColumn(width=60, pinned=True, help="Tháng đã nộp / tháng đã đến hạn nộp của xã"),
-              "Đúng hạn": st.column_config.TextColumn(width=70, pinned=True, help="Tháng nộp đúng hạn / tháng đã đến hạn nộp của xã")}
+    config = {
+        "Xã": st.column_config.TextColumn(width=140, pinned=True),
+        "Nộp đủ": st.column_config.TextColumn(width=60, pinned=True, help="Tháng đã nộp / tháng đã đến hạn nộp của xã"),
+        "Đúng hạn": st.column_config.TextColumn(
+            width=70, pinned=True, help="Tháng nộp đúng hạn / tháng đã đến hạn nộp của xã"
+        ),
+    }
     for h, m in zip(headers, months):
-        config[h] = st.column_config.TextColumn(f"T{m.start.month}" if one_year else h, width=110 if words else (46 if one_year else 64), help=m.label)
+        config[h] = st.column_config.TextColumn(
+            f"T{m.start.month}" if one_year else h, width=110 if words else (46 if one_year else 64), help=m.label
+        )
     return frame.style.apply(lambda _: pd.DataFrame(css, columns=frame.columns), axis=None), config

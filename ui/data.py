@@ -2,6 +2,7 @@
 
 No page runs SQL or computes a rate: everything comes from `etl.indicators` and `etl.details`.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,13 +61,18 @@ def series(path: str, data_version: tuple, code: str, start: date, end: date, ro
     """The indicators of each month (or quarter) of the range, for trend charts."""
     con = _connect(path)
     try:
-        return [{"period": p} | indicators.compute(con, code, p.start, p.end, roll_forward=roll_forward) for p in sub_periods(start, end)]
+        return [
+            {"period": p} | indicators.compute(con, code, p.start, p.end, roll_forward=roll_forward)
+            for p in sub_periods(start, end)
+        ]
     finally:
         con.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def detail(path: str, data_version: tuple, name: str, code: str, start: date, end: date, roll_forward: bool = False, *args):
+def detail(
+    path: str, data_version: tuple, name: str, code: str, start: date, end: date, roll_forward: bool = False, *args
+):
     """One of etl.details' functions (breakdown, open_cases, attention, …) for the selection."""
     con = _connect(path)
     try:
@@ -95,7 +101,14 @@ class View:
         self.sel, self.path, self.version = sel, path, version(path)
 
     def _args(self, start: date | None = None, end: date | None = None):
-        return str(self.path), self.version, self.sel.code, start or self.sel.start, end or self.sel.end, self.sel.roll_forward
+        return (
+            str(self.path),
+            self.version,
+            self.sel.code,
+            start or self.sel.start,
+            end or self.sel.end,
+            self.sel.roll_forward,
+        )
 
     def figures(self) -> dict:
         return figures(*self._args())
@@ -122,6 +135,7 @@ class View:
 @st.cache_data(show_spinner=False, max_entries=64)
 def history(path: str, data_version: tuple, code: str, roll_forward: bool = False) -> list[dict]:
     from etl.history import history as load_history
+
     con = _connect(path)
     try:
         return load_history(con, indicators.scope(code, date(1900, 1, 1), date(2100, 12, 31), roll_forward))

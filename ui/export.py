@@ -1,5 +1,6 @@
 """The figures on screen as an .xlsx workbook (indicators, loaded workbooks, what the numbers cover), and the
 Vietnamese names of every indicator id, shared by the export and the pages."""
+
 from __future__ import annotations
 
 import io
@@ -66,10 +67,19 @@ INDICATOR_NAMES = {  # every id of etl.indicators.compute, in the order of the p
     "reporting.on_time": "Đơn vị nộp báo cáo đúng hạn",
     "reporting.timeliness": "Tỷ lệ đơn vị nộp báo cáo đúng hạn",
 }
-AREAS = {"tthc": "Cải cách hành chính", "petitions": "Đơn thư, khiếu nại, tố cáo", "reception": "Tiếp công dân, đối thoại",
-         "dialogue": "Tiếp công dân, đối thoại", "discipline": "Kỷ luật, kiểm tra công vụ", "inspection": "Kỷ luật, kiểm tra công vụ",
-         "outreach": "Tuyên truyền, giám sát", "supervision": "Tuyên truyền, giám sát", "emulation": "Dân vận khéo",
-         "plan": "Tiến độ kế hoạch", "reporting": "Báo cáo của các đơn vị"}
+AREAS = {
+    "tthc": "Cải cách hành chính",
+    "petitions": "Đơn thư, khiếu nại, tố cáo",
+    "reception": "Tiếp công dân, đối thoại",
+    "dialogue": "Tiếp công dân, đối thoại",
+    "discipline": "Kỷ luật, kiểm tra công vụ",
+    "inspection": "Kỷ luật, kiểm tra công vụ",
+    "outreach": "Tuyên truyền, giám sát",
+    "supervision": "Tuyên truyền, giám sát",
+    "emulation": "Dân vận khéo",
+    "plan": "Tiến độ kế hoạch",
+    "reporting": "Báo cáo của các đơn vị",
+}
 
 
 def when(moment: datetime | None) -> str:
@@ -89,10 +99,20 @@ def warnings(warnings_json: str) -> list[dict]:
 def loads_table(loads: list[dict]) -> list[dict]:
     """The loaded workbooks with Vietnamese column names; times stay datetimes (the page formats them, the sheet keeps them)."""
     units = reference.units()
-    return [{"Bản nạp số": r["load_id"], "Đơn vị": units.get(r["unit_code"]).name if units.get(r["unit_code"]) else r["unit_code"],
-             "Kỳ": periods.parse(r["period_key"]).label, "Tệp": r["file_name"], "Nhận lần đầu": r["first_received_at"],
-             "Nạp lúc": r["loaded_at"], "Số dòng": rows_text(r["rows_json"]), "Cảnh báo": len(warnings(r["warnings_json"])),
-             "Thay thế bản": r["replaced_load_id"]} for r in loads]
+    return [
+        {
+            "Bản nạp số": r["load_id"],
+            "Đơn vị": units.get(r["unit_code"]).name if units.get(r["unit_code"]) else r["unit_code"],
+            "Kỳ": periods.parse(r["period_key"]).label,
+            "Tệp": r["file_name"],
+            "Nhận lần đầu": r["first_received_at"],
+            "Nạp lúc": r["loaded_at"],
+            "Số dòng": rows_text(r["rows_json"]),
+            "Cảnh báo": len(warnings(r["warnings_json"])),
+            "Thay thế bản": r["replaced_load_id"],
+        }
+        for r in loads
+    ]
 
 
 def judged(ind: str, figures: dict, unit_code: str, end: date) -> tuple[float | None, str, str]:
@@ -144,7 +164,18 @@ def _indicators_sheet(ws, view) -> None:
 
 def _loads_sheet(ws, view) -> None:
     table = loads_table(view.detail("loads"))
-    heads = ["Bản nạp số", "Đơn vị", "Kỳ", "Tệp", "Nhận lần đầu", "Nạp lúc", "Số dòng", "Cảnh báo", "Nội dung cảnh báo", "Thay thế bản"]
+    heads = [
+        "Bản nạp số",
+        "Đơn vị",
+        "Kỳ",
+        "Tệp",
+        "Nhận lần đầu",
+        "Nạp lúc",
+        "Số dòng",
+        "Cảnh báo",
+        "Nội dung cảnh báo",
+        "Thay thế bản",
+    ]
     _header(ws, heads, [11, 24, 16, 28, 17, 17, 60, 10, 60, 12])
     for rec, raw in zip(table, view.detail("loads")):
         text = "\n".join(f"{w['where']}: {w['message']}" for w in warnings(raw["warnings_json"]))
@@ -154,13 +185,21 @@ def _loads_sheet(ws, view) -> None:
 
 def _info_sheet(ws, view, generated: datetime) -> None:
     sel = view.sel
-    rows = [("Đơn vị", f"{sel.unit.name} (mã {sel.code})"), ("Kỳ báo cáo", sel.label),
-            ("Từ ngày", sel.start.strftime("%d/%m/%Y")), ("Đến ngày", sel.end.strftime("%d/%m/%Y")),
-            ("So sánh với", sel.compare_label or "Không so sánh"), ("Thời điểm xuất", when(generated)),
-            ("Căn cứ", f"Kế hoạch thực hiện {DIRECTIVE}"),
-            ("Nguồn số liệu", "Các tệp báo cáo của đơn vị đã nạp vào hệ thống (xem trang «Tệp đã nạp»)."),
-            ("Ghi chú", "Tỷ lệ của nhiều đơn vị hoặc nhiều kỳ là tỷ số của các tổng, không phải trung bình các tỷ lệ. "
-                        "«Không phát sinh»: không có mẫu số để tính tỷ lệ.")]
+    rows = [
+        ("Đơn vị", f"{sel.unit.name} (mã {sel.code})"),
+        ("Kỳ báo cáo", sel.label),
+        ("Từ ngày", sel.start.strftime("%d/%m/%Y")),
+        ("Đến ngày", sel.end.strftime("%d/%m/%Y")),
+        ("So sánh với", sel.compare_label or "Không so sánh"),
+        ("Thời điểm xuất", when(generated)),
+        ("Căn cứ", f"Kế hoạch thực hiện {DIRECTIVE}"),
+        ("Nguồn số liệu", "Các tệp báo cáo của đơn vị đã nạp vào hệ thống (xem trang «Tệp đã nạp»)."),
+        (
+            "Ghi chú",
+            "Tỷ lệ của nhiều đơn vị hoặc nhiều kỳ là tỷ số của các tổng, không phải trung bình các tỷ lệ. "
+            "«Không phát sinh»: không có mẫu số để tính tỷ lệ.",
+        ),
+    ]
     if sel.roll_forward:
         rows.append(("Gộp số liệu", "Đã gộp số liệu các xã cũ sáp nhập vào xã này (trước 01/7/2025)."))
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 18, 90

@@ -1,4 +1,5 @@
 """Shared sidebar filters (đơn vị, kỳ, so sánh), kept across pages and mirrored in the URL query string."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,7 +47,9 @@ class Selection:
         return self.unit.level != "xa"
 
     def query(self) -> dict[str, str]:
-        return {"don_vi": self.code, "ky": self.key, "so_sanh": self.compare} | ({"gop": "1"} if self.roll_forward else {})
+        return {"don_vi": self.code, "ky": self.key, "so_sanh": self.compare} | (
+            {"gop": "1"} if self.roll_forward else {}
+        )
 
     @property
     def key(self) -> str:
@@ -57,8 +60,15 @@ class Selection:
 
 def _period_for(kind: str, start: date) -> Period:
     y, m = start.year, start.month
-    return periods.parse({"thang": f"{y}-{m:02d}", "quy": f"{y}Q{(m - 1) // 3 + 1}", "6thang": f"{y}H{1 if m < 7 else 2}",
-                          "9thang": f"{y}M9", "nam": str(y)}[kind])
+    return periods.parse(
+        {
+            "thang": f"{y}-{m:02d}",
+            "quy": f"{y}Q{(m - 1) // 3 + 1}",
+            "6thang": f"{y}H{1 if m < 7 else 2}",
+            "9thang": f"{y}M9",
+            "nam": str(y),
+        }[kind]
+    )
 
 
 def shift_months(d: date, n: int) -> date:
@@ -88,13 +98,20 @@ def unit_label(unit: reference.Unit) -> str:
         return f"{unit.name} (cũ, đến {unit.valid_to:%d/%m/%Y})" if unit.valid_to else unit.name
     if unit.valid_to:
         return f"   {unit.name} (cũ, đến {unit.valid_to:%d/%m/%Y})"
-    return f"   {unit.name} (mới, từ {unit.valid_from:%d/%m/%Y})" if unit.valid_from >= date(2025, 7, 1) else f"   {unit.name}"
+    return (
+        f"   {unit.name} (mới, từ {unit.valid_from:%d/%m/%Y})"
+        if unit.valid_from >= date(2025, 7, 1)
+        else f"   {unit.name}"
+    )
 
 
 def unit_options(units: reference.Units) -> list[str]:
     """Province, its current communes, then each former district with its former communes."""
     out = []
-    for top in sorted((u for u in units if u.level != "nhom" and (u.parent is None or units.get(u.parent) is None)), key=lambda u: u.code):
+    for top in sorted(
+        (u for u in units if u.level != "nhom" and (u.parent is None or units.get(u.parent) is None)),
+        key=lambda u: u.code,
+    ):
         out.append(top.code)
         kids = sorted(units.children(top.code), key=lambda u: (LEVEL_ORDER[u.level], u.name))
         for kid in kids:
@@ -120,12 +137,19 @@ def _init_from_query(years: list[int]) -> None:
             kind, start, end = "tuy_chon", periods.parse(a).start, periods.parse(b).end
         elif key:
             p = periods.parse(key)
-            kind, start = {"month": "thang", "quarter": "quy", "half": "6thang", "nine": "9thang", "year": "nam"}[p.kind], p.start
+            kind, start = (
+                {"month": "thang", "quarter": "quy", "half": "6thang", "nine": "9thang", "year": "nam"}[p.kind],
+                p.start,
+            )
     except periods.PeriodError:
         pass
     st.session_state["loai_ky"] = kind
     st.session_state["nam"] = start.year if start.year in years else years[0]
-    st.session_state["thang"], st.session_state["quy"], st.session_state["nua"] = start.month, (start.month - 1) // 3 + 1, 1 if start.month < 7 else 2
+    st.session_state["thang"], st.session_state["quy"], st.session_state["nua"] = (
+        start.month,
+        (start.month - 1) // 3 + 1,
+        1 if start.month < 7 else 2,
+    )
     st.session_state["tu"] = f"{start:%Y-%m}"
     st.session_state["den"] = f"{(end or periods.parse(str(start.year)).end):%Y-%m}"
     st.session_state["_filters_ready"] = True
@@ -149,19 +173,42 @@ def sidebar(years: list[int]) -> Selection:
             year = st.selectbox("Năm", years, key="nam")
             start = date(year, 1, 1)
             if kind == "thang":
-                start = date(year, st.selectbox("Tháng", range(1, 13), key="thang", format_func=lambda m: f"Tháng {m}"), 1)
+                start = date(
+                    year, st.selectbox("Tháng", range(1, 13), key="thang", format_func=lambda m: f"Tháng {m}"), 1
+                )
             elif kind == "quy":
-                start = date(year, 3 * st.selectbox("Quý", range(1, 5), key="quy", format_func=lambda q: f"Quý {ROMAN[q]}") - 2, 1)
+                start = date(
+                    year,
+                    3 * st.selectbox("Quý", range(1, 5), key="quy", format_func=lambda q: f"Quý {ROMAN[q]}") - 2,
+                    1,
+                )
             elif kind == "6thang":
-                start = date(year, 6 * st.selectbox("Nửa năm", (1, 2), key="nua", format_func=lambda h: "6 tháng đầu năm" if h == 1 else "6 tháng cuối năm") - 5, 1)
+                start = date(
+                    year,
+                    6
+                    * st.selectbox(
+                        "Nửa năm",
+                        (1, 2),
+                        key="nua",
+                        format_func=lambda h: "6 tháng đầu năm" if h == 1 else "6 tháng cuối năm",
+                    )
+                    - 5,
+                    1,
+                )
             p = _period_for(kind, start)
             start, end, text = p.start, p.end, p.label
         mode = st.radio("So sánh với", list(COMPARE), key="so_sanh", format_func=COMPARE.get)
         roll = False
         if units.predecessors(code):
-            roll = st.checkbox("Gộp số liệu các xã cũ", key="gop", help="Tính cả số liệu của các xã đã sáp nhập vào xã này trước 01/7/2025.")
+            roll = st.checkbox(
+                "Gộp số liệu các xã cũ",
+                key="gop",
+                help="Tính cả số liệu của các xã đã sáp nhập vào xã này trước 01/7/2025.",
+            )
     a, b, compare_label = comparison(kind, start, end, mode)
     sel = Selection(code, kind, start, end, text, mode, a, b, compare_label, roll)
-    keep = {k: st.query_params[k] for k in PRESENTATION_KEYS if k in st.query_params}  # meeting mode keeps its screen in the URL
+    keep = {
+        k: st.query_params[k] for k in PRESENTATION_KEYS if k in st.query_params
+    }  # meeting mode keeps its screen in the URL
     st.query_params.from_dict(sel.query() | keep)
     return sel

@@ -1,4 +1,5 @@
 """Vietnamese number, rate, date and period formatting (done in Python, never left to the browser locale)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """What every page starts with: the current view (filters + database), a header, and the empty state."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,8 +9,10 @@ import streamlit as st
 from etl import reference
 from ui import data, filters
 
-LOAD_HINT = ("Văn phòng xã tải tệp mẫu bằng lệnh `python -m etl template mau.xlsx --unit MÃ --period KỲ`, điền số liệu, "
-             "rồi nhập bằng `python -m etl load tệp.xlsx`.")
+LOAD_HINT = (
+    "Văn phòng xã tải tệp mẫu bằng lệnh `python -m etl template mau.xlsx --unit MÃ --period KỲ`, điền số liệu, "
+    "rồi nhập bằng `python -m etl load tệp.xlsx`."
+)
 
 
 def current_view() -> data.View | None:
@@ -45,14 +48,21 @@ def merger_note(sel) -> None:
     unit = sel.unit
     if unit.successor and units.get(unit.successor):
         after = units.get(unit.successor)
-        st.info(f"{unit.name} đã sáp nhập vào **{after.name}** từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}. "
-                f"Số liệu từ ngày đó xem ở {after.name} (chọn «Gộp số liệu các xã cũ» để xem liền mạch).", icon=":material/merge:")
+        st.info(
+            f"{unit.name} đã sáp nhập vào **{after.name}** từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}. "
+            f"Số liệu từ ngày đó xem ở {after.name} (chọn «Gộp số liệu các xã cũ» để xem liền mạch).",
+            icon=":material/merge:",
+        )
     before = [u for u in units.predecessors(unit.code) if u.level == "xa"]
     if before and sel.roll_forward:
-        st.caption(f"Đã gộp số liệu của {', '.join(u.name + ' (cũ)' for u in before)} (trước {unit.valid_from:%d/%m/%Y}) vào {unit.name}.")
+        st.caption(
+            f"Đã gộp số liệu của {', '.join(u.name + ' (cũ)' for u in before)} (trước {unit.valid_from:%d/%m/%Y}) vào {unit.name}."
+        )
     elif before and sel.start < unit.valid_from:
-        st.caption(f"{unit.name} được thành lập ngày {unit.valid_from:%d/%m/%Y} từ {', '.join(u.name + ' (cũ)' for u in before)}. "
-                   "Chọn «Gộp số liệu các xã cũ» ở thanh bên để xem cả số liệu trước đó.")
+        st.caption(
+            f"{unit.name} được thành lập ngày {unit.valid_from:%d/%m/%Y} từ {', '.join(u.name + ' (cũ)' for u in before)}. "
+            "Chọn «Gộp số liệu các xã cũ» ở thanh bên để xem cả số liệu trước đó."
+        )
 
 
 def has_any_report(view: data.View) -> bool:

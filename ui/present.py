@@ -4,6 +4,7 @@ Each screen is built from aggregates only (view.figures/series, the "breakdown",
 title that states the finding, at most four big numbers with their status in words and arrows, and one chart. Sizes follow
 the viewport (vw/vh) so a 1024×768 projector gets numbers ≥ 48 px and chart text ≥ 18 px.
 """
+
 from __future__ import annotations
 
 import html
@@ -19,10 +20,25 @@ from etl import config, reference, targets
 from etl.specs import HARASSMENT
 from ui import charts, fmt
 
-TOPICS = ("Tổng quan", "Cải cách hành chính", "Đơn thư", "Tiếp công dân và đối thoại", "Kỷ luật",
-          "Tuyên truyền và giám sát", "Tiến độ kế hoạch", "Những việc cần chú ý")
+TOPICS = (
+    "Tổng quan",
+    "Cải cách hành chính",
+    "Đơn thư",
+    "Tiếp công dân và đối thoại",
+    "Kỷ luật",
+    "Tuyên truyền và giám sát",
+    "Tiến độ kế hoạch",
+    "Những việc cần chú ý",
+)
 INK, GRID = "#000000", "#9e9e9e"
-TONES = {"met": "#00752f", "near": "#b34700", "not_met": "#c40000", "good": "#00752f", "bad": "#c40000", None: "#1f2937"}
+TONES = {
+    "met": "#00752f",
+    "near": "#b34700",
+    "not_met": "#c40000",
+    "good": "#00752f",
+    "bad": "#c40000",
+    None: "#1f2937",
+}
 BLUE, DARK = "#0038a8", "#374151"
 MARKS = {"met": "✓ Đạt", "near": "! Gần đạt", "not_met": "✗ Chưa đạt"}
 CHART_FONT = 22  # px at every viewport: ≥ 18 px on a 1024×768 projector
@@ -78,7 +94,12 @@ PRINT_CSS = """<style>
     height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important; }
   [data-testid=stMainBlockContainer], .block-container { padding: 0 !important; }
 }
-</style>""".replace("%BREAKS%", "\n".join(f".st-key-pt-trang-{i} {{ page-break-after: always; break-after: page; }}" for i in range(1, len(TOPICS))))
+</style>""".replace(
+    "%BREAKS%",
+    "\n".join(
+        f".st-key-pt-trang-{i} {{ page-break-after: always; break-after: page; }}" for i in range(1, len(TOPICS))
+    ),
+)
 
 SCREEN_CSS = """<style>
 .st-key-pt-screen { height: calc(100vh - 32px) !important; min-height: 540px; flex: none !important; }
@@ -92,6 +113,7 @@ SCREEN_CSS = """<style>
 @dataclass
 class Big:
     """One headline number: the value as shown, what it is, its status against the target and its change, in words."""
+
     value: str
     label: str
     ind: str = ""
@@ -152,29 +174,68 @@ def phrase(label: str) -> str:
 
 # ---------------------------------------------------------------- charts (large type, strong colours, words beside colours)
 
+
 def style(fig: go.Figure, title: str, percent: bool = False, legend: bool = False) -> go.Figure:
-    fig.update_layout(title={"text": f"<b>{title}</b>", "font": {"size": 28, "color": INK}, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
-                      font={"family": FONT, "size": CHART_FONT, "color": INK}, separators=fmt.PLOTLY_SEPARATORS,
-                      margin={"l": 10, "r": 30, "t": 96 if legend else 56, "b": 10}, showlegend=legend,
-                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": CHART_FONT}},
-                      plot_bgcolor="white", paper_bgcolor="white", hoverlabel={"font": {"size": CHART_FONT}},
-                      uniformtext={"minsize": CHART_FONT, "mode": "show"})
-    fig.update_xaxes(tickfont={"size": CHART_FONT, "color": INK}, showgrid=False, linecolor=INK, linewidth=2, automargin=True)
-    fig.update_yaxes(tickfont={"size": CHART_FONT, "color": INK}, gridcolor=GRID, automargin=True, zeroline=True, zerolinecolor=INK,
-                     ticksuffix=" %" if percent else "", tickformat=",.0f" if percent else ",d")
+    fig.update_layout(
+        title={
+            "text": f"<b>{title}</b>",
+            "font": {"size": 28, "color": INK},
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+        },
+        font={"family": FONT, "size": CHART_FONT, "color": INK},
+        separators=fmt.PLOTLY_SEPARATORS,
+        margin={"l": 10, "r": 30, "t": 96 if legend else 56, "b": 10},
+        showlegend=legend,
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": CHART_FONT}},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hoverlabel={"font": {"size": CHART_FONT}},
+        uniformtext={"minsize": CHART_FONT, "mode": "show"},
+    )
+    fig.update_xaxes(
+        tickfont={"size": CHART_FONT, "color": INK}, showgrid=False, linecolor=INK, linewidth=2, automargin=True
+    )
+    fig.update_yaxes(
+        tickfont={"size": CHART_FONT, "color": INK},
+        gridcolor=GRID,
+        automargin=True,
+        zeroline=True,
+        zerolinecolor=INK,
+        ticksuffix=" %" if percent else "",
+        tickformat=",.0f" if percent else ",d",
+    )
     return fig
 
 
 def hbars(items: list[tuple[str, float, str, str]], title: str, unit: str = "") -> go.Figure:
     """Horizontal bars, top to bottom as given: (label, value, colour, text beside the bar)."""
     items = list(reversed(items))
-    fig = go.Figure(go.Bar(x=[v for _, v, _, _ in items], y=[k for k, _, _, _ in items], orientation="h",
-                           marker_color=[c for _, _, c, _ in items], text=[t for *_, t in items], textposition="outside",
-                           textfont={"size": CHART_FONT + 2, "color": INK}, cliponaxis=False, hoverinfo="skip"))
+    fig = go.Figure(
+        go.Bar(
+            x=[v for _, v, _, _ in items],
+            y=[k for k, _, _, _ in items],
+            orientation="h",
+            marker_color=[c for _, _, c, _ in items],
+            text=[t for *_, t in items],
+            textposition="outside",
+            textfont={"size": CHART_FONT + 2, "color": INK},
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    )
     style(fig, title)
     top = max([v for _, v, _, _ in items] + [1])
-    fig.update_xaxes(type="linear", showgrid=True, gridcolor=GRID, range=[0, top * 1.35], tickformat=",d",
-                     title={"text": unit, "font": {"size": CHART_FONT}} if unit else None)
+    fig.update_xaxes(
+        type="linear",
+        showgrid=True,
+        gridcolor=GRID,
+        range=[0, top * 1.35],
+        tickformat=",d",
+        title={"text": unit, "font": {"size": CHART_FONT}} if unit else None,
+    )
     fig.update_yaxes(type="category", gridcolor="white", ticksuffix="  ", tickformat="")
     if top <= 10:
         fig.update_xaxes(dtick=1)
@@ -186,28 +247,56 @@ def target_bars(rows: list[tuple], title: str) -> go.Figure:
     rows: (label, rate or None, status, target or None, words when there is no target)."""
     rows = list(reversed(rows))
     y = [r[0] for r in rows]
-    fig = go.Figure(go.Bar(x=[(r[1] or 0) * 100 for r in rows], y=y, orientation="h", hoverinfo="skip",
-                           marker_color=[TONES[r[2]] if r[2] else BLUE for r in rows]))
+    fig = go.Figure(
+        go.Bar(
+            x=[(r[1] or 0) * 100 for r in rows],
+            y=y,
+            orientation="h",
+            hoverinfo="skip",
+            marker_color=[TONES[r[2]] if r[2] else BLUE for r in rows],
+        )
+    )
     ticks = [(r[3].value * 100, label) for r, label in zip(rows, y) if r[3]]
-    fig.add_scatter(x=[t for t, _ in ticks], y=[label for _, label in ticks], mode="markers", hoverinfo="skip",
-                    marker={"symbol": "line-ns", "size": 46, "line": {"width": 5, "color": INK}})
+    fig.add_scatter(
+        x=[t for t, _ in ticks],
+        y=[label for _, label in ticks],
+        mode="markers",
+        hoverinfo="skip",
+        marker={"symbol": "line-ns", "size": 46, "line": {"width": 5, "color": INK}},
+    )
     for label, rate, status, target, words in rows:
         if rate is None:
             text = "Không phát sinh"
         else:
             second = f"chỉ tiêu {fmt.pct(target.value, 0)}" if target else (words or "chưa có chỉ tiêu")
             text = f"<b>{fmt.pct(rate)}</b>" + (f" · {MARKS[status]}" if status else "") + f"<br>{second}"
-        fig.add_annotation(x=104, y=label, text=text, xanchor="left", showarrow=False, align="left", font={"size": CHART_FONT, "color": INK})
+        fig.add_annotation(
+            x=104,
+            y=label,
+            text=text,
+            xanchor="left",
+            showarrow=False,
+            align="left",
+            font={"size": CHART_FONT, "color": INK},
+        )
     style(fig, title)
-    fig.update_xaxes(type="linear", range=[0, 165], tickvals=[0, 25, 50, 75, 100], ticktext=["0 %", "25 %", "50 %", "75 %", "100 %"],
-                     showgrid=True, gridcolor=GRID)
+    fig.update_xaxes(
+        type="linear",
+        range=[0, 165],
+        tickvals=[0, 25, 50, 75, 100],
+        ticktext=["0 %", "25 %", "50 %", "75 %", "100 %"],
+        showgrid=True,
+        gridcolor=GRID,
+    )
     fig.update_yaxes(type="category", gridcolor="white", ticksuffix="  ", tickformat="")
     return fig
 
 
 def months_axis(fig: go.Figure, periods: list) -> None:
     if periods and all(p.kind == "month" for p in periods) and len({p.start.year for p in periods}) == 1:
-        fig.update_xaxes(tickvals=[fmt.short_label(p) for p in periods], ticktext=[f"T{p.start.month}" for p in periods], tickangle=0)
+        fig.update_xaxes(
+            tickvals=[fmt.short_label(p) for p in periods], ticktext=[f"T{p.start.month}" for p in periods], tickangle=0
+        )
     else:
         fig.update_xaxes(tickangle=-45)
     fig.update_xaxes(type="category")
@@ -229,10 +318,11 @@ def columns(points: list[dict], parts: list[tuple[str, str, str]], title: str) -
 def reported(points: list[dict], key: str) -> list[dict]:
     """The points from the first to the last with a report (the rest of a running year is not drawn as zeros)."""
     filled = [i for i, p in enumerate(points) if p[key]]
-    return points[filled[0]:filled[-1] + 1] if filled else []
+    return points[filled[0] : filled[-1] + 1] if filled else []
 
 
 # ---------------------------------------------------------------- URLs, navigation and keyboard
+
 
 def url(params: dict, n: int) -> str:
     return "?" + urlencode({k: v for k, v in params.items() if k not in ("man", "in")} | {"man": str(n)})
@@ -242,9 +332,11 @@ def nav(params: dict, n: int) -> str:
     total = len(TOPICS)
     prev, nxt = (n - 2) % total + 1, n % total + 1
     home = "./?" + urlencode({k: v for k, v in params.items() if k not in ("man", "in", "trinh_chieu", "tu_dong")})
-    return (f'<div class="pt-nav"><a class="pt-prev" href="{html.escape(url(params, prev))}" target="_self" title="Màn hình trước">‹</a>'
-            f'<a class="pt-next" href="{html.escape(url(params, nxt))}" target="_self" title="Màn hình sau">›</a>'
-            f'<a class="pt-exit" href="{html.escape(home)}" target="_self">Thoát trình chiếu (Esc)</a></div>')
+    return (
+        f'<div class="pt-nav"><a class="pt-prev" href="{html.escape(url(params, prev))}" target="_self" title="Màn hình trước">‹</a>'
+        f'<a class="pt-next" href="{html.escape(url(params, nxt))}" target="_self" title="Màn hình sau">›</a>'
+        f'<a class="pt-exit" href="{html.escape(home)}" target="_self">Thoát trình chiếu (Esc)</a></div>'
+    )
 
 
 def keys(params: dict, n: int, seconds: int | None) -> str:
@@ -275,6 +367,7 @@ def keys(params: dict, n: int, seconds: int | None) -> str:
 
 # ---------------------------------------------------------------- rendering
 
+
 def esc(text: str) -> str:
     """HTML-escaped, with «95 %» kept on one line."""
     return html.escape(text).replace(" %", "\u00a0%")
@@ -283,19 +376,27 @@ def esc(text: str) -> str:
 def big_html(b: Big) -> str:
     if any(ch.isdigit() for ch in b.value):
         num, _, unit = b.value.partition(" ")
-        value = f'<div class="pt-num{" pt-long" if len(num) > 6 else ""}">{esc(num)}' + (f'<span class="pt-unit"> {esc(unit)}</span>' if unit else "") + "</div>"
+        value = (
+            f'<div class="pt-num{" pt-long" if len(num) > 6 else ""}">{esc(num)}'
+            + (f'<span class="pt-unit"> {esc(unit)}</span>' if unit else "")
+            + "</div>"
+        )
     else:
         value = f'<div class="pt-word">{esc(b.value)}</div>'
     badge = f'<span class="pt-badge" style="background:{TONES[b.tone]}">{esc(MARKS[b.tone])}</span> ' if b.tone else ""
     note = f'<div class="pt-note">{badge}{esc(b.note)}</div>' if b.note else ""
     change = f'<div class="pt-change" style="color:{TONES[b.change_tone]}">{esc(b.change)}</div>' if b.change else ""
-    return (f'<div class="pt-box" data-ind="{b.ind}">{value}<div class="pt-label">{esc(b.label)}</div>{note}{change}</div>')
+    return (
+        f'<div class="pt-box" data-ind="{b.ind}">{value}<div class="pt-label">{esc(b.label)}</div>{note}{change}</div>'
+    )
 
 
 def top_html(sel, n: int) -> str:
     compare = f" · so sánh với {phrase(sel.compare_label)}" if sel.compare_label else ""
-    return (f'<div class="pt-top"><span>{esc(sel.unit.name)} · {esc(sel.label)}{esc(compare)}</span>'
-            f'<span>{TOPICS[n - 1]} · {n}/{len(TOPICS)}</span></div>')
+    return (
+        f'<div class="pt-top"><span>{esc(sel.unit.name)} · {esc(sel.label)}{esc(compare)}</span>'
+        f"<span>{TOPICS[n - 1]} · {n}/{len(TOPICS)}</span></div>"
+    )
 
 
 def show(screen: Screen, n: int, sel) -> None:
@@ -310,120 +411,235 @@ def show(screen: Screen, n: int, sel) -> None:
         parts.append('<ul class="pt-items">' + "".join(f"<li>{esc(t)}</li>" for t in screen.items) + "</ul>")
     st.markdown("".join(parts), unsafe_allow_html=True)
     if screen.chart is not None:
-        st.plotly_chart(screen.chart, height="stretch", theme=None, config=charts.PLOTLY_CONFIG | {"staticPlot": True},
-                        key=f"pt-chart-{n}")
-
-
-
+        st.plotly_chart(
+            screen.chart,
+            height="stretch",
+            theme=None,
+            config=charts.PLOTLY_CONFIG | {"staticPlot": True},
+            key=f"pt-chart-{n}",
+        )
 
 
 # ---------------------------------------------------------------- the eight screens, in the plan's order
 
+
 def overview(c: Ctx) -> Screen:
     f, year_end = c.f, min(c.sel.end, date.today())
-    rates = [("tthc.on_time_rate", "Giải quyết TTHC đúng hạn", None), ("tthc.online_rate", "Hồ sơ nộp trực tuyến", None),
-             ("petitions.resolution_rate", "Giải quyết đơn thư", None), ("reception.chair_compliance", "Tiếp công dân định kỳ của Chủ tịch", None),
-             ("plan.done_rate", "Nhiệm vụ kế hoạch hoàn thành", year_end)]
+    rates = [
+        ("tthc.on_time_rate", "Giải quyết TTHC đúng hạn", None),
+        ("tthc.online_rate", "Hồ sơ nộp trực tuyến", None),
+        ("petitions.resolution_rate", "Giải quyết đơn thư", None),
+        ("reception.chair_compliance", "Tiếp công dân định kỳ của Chủ tịch", None),
+        ("plan.done_rate", "Nhiệm vụ kế hoạch hoàn thành", year_end),
+    ]
     judged = [(ind, label, c.status(ind, on)) for ind, label, on in rates if c.status(ind, on)]
     missed = [phrase(label) for _, label, s in judged if s != "met"]
     if not judged:
         title = "Chưa có chỉ tiêu nào để đánh giá trong kỳ"
     else:
         met = len(judged) - len(missed)
-        title = f"Đạt {met}/{len(judged)} chỉ tiêu" + (f"; chưa đạt: {', '.join(missed)}" if missed else " — đạt tất cả")
-    fig = target_bars([(label, f[ind], c.status(ind, on), c.target(ind, on), "xét vào cuối năm" if ind == "plan.done_rate" else "")
-                       for ind, label, on in rates], "Tỷ lệ đạt được so với chỉ tiêu")
+        title = f"Đạt {met}/{len(judged)} chỉ tiêu" + (
+            f"; chưa đạt: {', '.join(missed)}" if missed else " — đạt tất cả"
+        )
+    fig = target_bars(
+        [
+            (label, f[ind], c.status(ind, on), c.target(ind, on), "xét vào cuối năm" if ind == "plan.done_rate" else "")
+            for ind, label, on in rates
+        ],
+        "Tỷ lệ đạt được so với chỉ tiêu",
+    )
     attention = c.view.detail("attention", config.ON_TIME_DAYS)
-    numbers = [c.big("tthc.received_new", "Hồ sơ hành chính tiếp nhận"), c.big("petitions.received", "Đơn thư tiếp nhận"),
-               c.big("reception.citizens", "Lượt công dân được tiếp"), Big(fmt.num(len(attention)), "Việc cần chú ý (màn hình 8)")]
+    numbers = [
+        c.big("tthc.received_new", "Hồ sơ hành chính tiếp nhận"),
+        c.big("petitions.received", "Đơn thư tiếp nhận"),
+        c.big("reception.citizens", "Lượt công dân được tiếp"),
+        Big(fmt.num(len(attention)), "Việc cần chú ý (màn hình 8)"),
+    ]
     return Screen(title, numbers, fig)
 
 
 def tthc(c: Ctx) -> Screen:
     f, sel = c.f, c.sel
     if f["tthc.received_new"] is None:
-        return Screen("Chưa có số liệu thủ tục hành chính", empty=f"Chưa có trang «TTHC» trong báo cáo của {sel.unit.name} cho "
-                      f"{phrase(sel.label)}. Văn phòng điền trang «TTHC» của tệp báo cáo rồi nhập lại tệp.")
+        return Screen(
+            "Chưa có số liệu thủ tục hành chính",
+            empty=f"Chưa có trang «TTHC» trong báo cáo của {sel.unit.name} cho "
+            f"{phrase(sel.label)}. Văn phòng điền trang «TTHC» của tệp báo cáo rồi nhập lại tệp.",
+        )
     rate = f["tthc.on_time_rate"]
-    title = (f"Giải quyết đúng hạn {fmt.pct(rate)}{c.verdict('tthc.on_time_rate')}" if rate is not None
-             else "Chưa có hồ sơ nào được giải quyết trong kỳ")
+    title = (
+        f"Giải quyết đúng hạn {fmt.pct(rate)}{c.verdict('tthc.on_time_rate')}"
+        if rate is not None
+        else "Chưa có hồ sơ nào được giải quyết trong kỳ"
+    )
     if f["tthc.resolved_late"]:
         title += f"; {fmt.num(f['tthc.resolved_late'])} hồ sơ quá hạn"
-    numbers = [c.big("tthc.received_new", "Hồ sơ tiếp nhận mới"), c.big("tthc.on_time_rate", "Giải quyết đúng hạn"),
-               c.big("tthc.online_rate", "Nộp trực tuyến"), c.big("tthc.pending_overdue_end", "Hồ sơ tồn đã quá hạn", lower_is_better=True)]
+    numbers = [
+        c.big("tthc.received_new", "Hồ sơ tiếp nhận mới"),
+        c.big("tthc.on_time_rate", "Giải quyết đúng hạn"),
+        c.big("tthc.online_rate", "Nộp trực tuyến"),
+        c.big("tthc.pending_overdue_end", "Hồ sơ tồn đã quá hạn", lower_is_better=True),
+    ]
     points = [p for p in reported(c.view.series(), "tthc.received_new")]
     if len([p for p in points if p["tthc.on_time_rate"] is not None]) >= 2:
         t = c.target("tthc.on_time_rate")
-        fig = go.Figure(go.Scatter(x=[fmt.short_label(p["period"]) for p in points],
-                                   y=[None if p["tthc.on_time_rate"] is None else p["tthc.on_time_rate"] * 100 for p in points],
-                                   mode="lines+markers+text", line={"color": BLUE, "width": 5}, marker={"size": 12}, hoverinfo="skip",
-                                   text=[f"{p['tthc.on_time_rate'] * 100:.0f}" if p["tthc.on_time_rate"] is not None else "" for p in points],
-                                   textposition="top center", textfont={"size": CHART_FONT}, cliponaxis=False))
-        style(fig, "Tỷ lệ giải quyết đúng hạn từng tháng (%)" if points[0]["period"].kind == "month" else "Tỷ lệ giải quyết đúng hạn (%)",
-              percent=True)
+        fig = go.Figure(
+            go.Scatter(
+                x=[fmt.short_label(p["period"]) for p in points],
+                y=[None if p["tthc.on_time_rate"] is None else p["tthc.on_time_rate"] * 100 for p in points],
+                mode="lines+markers+text",
+                line={"color": BLUE, "width": 5},
+                marker={"size": 12},
+                hoverinfo="skip",
+                text=[
+                    f"{p['tthc.on_time_rate'] * 100:.0f}" if p["tthc.on_time_rate"] is not None else "" for p in points
+                ],
+                textposition="top center",
+                textfont={"size": CHART_FONT},
+                cliponaxis=False,
+            )
+        )
+        style(
+            fig,
+            "Tỷ lệ giải quyết đúng hạn từng tháng (%)"
+            if points[0]["period"].kind == "month"
+            else "Tỷ lệ giải quyết đúng hạn (%)",
+            percent=True,
+        )
         months_axis(fig, [p["period"] for p in points])
-        values = [p["tthc.on_time_rate"] for p in points if p["tthc.on_time_rate"] is not None] + ([t.value] if t else [])
+        values = [p["tthc.on_time_rate"] for p in points if p["tthc.on_time_rate"] is not None] + (
+            [t.value] if t else []
+        )
         low = max(0, int((min(values) - 0.02) * 20) * 5)  # rates sit near 100 %: show the differences
         fig.update_yaxes(range=[low, 104], dtick=5 if low >= 70 else 10 if low >= 40 else 20)
         if t:
-            fig.add_hline(y=t.value * 100, line={"dash": "dash", "color": TONES["not_met"], "width": 3},
-                          annotation={"text": f"Chỉ tiêu {fmt.pct(t.value, 0)}", "font": {"size": CHART_FONT, "color": TONES["not_met"]}},
-                          annotation_position="bottom right")
+            fig.add_hline(
+                y=t.value * 100,
+                line={"dash": "dash", "color": TONES["not_met"], "width": 3},
+                annotation={
+                    "text": f"Chỉ tiêu {fmt.pct(t.value, 0)}",
+                    "font": {"size": CHART_FONT, "color": TONES["not_met"]},
+                },
+                annotation_position="bottom right",
+            )
         return Screen(title, numbers, fig)
     late, online = f["tthc.resolved_late"], f["tthc.received_online"]
-    fig = hbars([("Nộp trực tuyến", online, BLUE, fmt.num(online)),
-                 ("Nộp trực tiếp, bưu chính", f["tthc.received_new"] - online, DARK, fmt.num(f["tthc.received_new"] - online)),
-                 ("Giải quyết đúng hạn", f["tthc.resolved"] - late, TONES["met"], fmt.num(f["tthc.resolved"] - late)),
-                 ("Giải quyết quá hạn", late, TONES["not_met"], fmt.num(late))], "Hồ sơ tiếp nhận và giải quyết trong kỳ", "Số hồ sơ")
+    fig = hbars(
+        [
+            ("Nộp trực tuyến", online, BLUE, fmt.num(online)),
+            (
+                "Nộp trực tiếp, bưu chính",
+                f["tthc.received_new"] - online,
+                DARK,
+                fmt.num(f["tthc.received_new"] - online),
+            ),
+            ("Giải quyết đúng hạn", f["tthc.resolved"] - late, TONES["met"], fmt.num(f["tthc.resolved"] - late)),
+            ("Giải quyết quá hạn", late, TONES["not_met"], fmt.num(late)),
+        ],
+        "Hồ sơ tiếp nhận và giải quyết trong kỳ",
+        "Số hồ sơ",
+    )
     return Screen(title, numbers, fig)
 
 
 def petitions(c: Ctx) -> Screen:
     f, sel = c.f, c.sel
     if not f["petitions.received"] and not f["petitions.must_resolve"]:
-        return Screen("Không có đơn thư nào trong kỳ", empty=f"Không có đơn thư nào của {sel.unit.name} trong {phrase(sel.label)}: "
-                      "chưa phát sinh đơn, hoặc trang «Đơn thư» của báo cáo chưa được điền.")
+        return Screen(
+            "Không có đơn thư nào trong kỳ",
+            empty=f"Không có đơn thư nào của {sel.unit.name} trong {phrase(sel.label)}: "
+            "chưa phát sinh đơn, hoặc trang «Đơn thư» của báo cáo chưa được điền.",
+        )
     rate = f["petitions.resolution_rate"]
-    title = (f"Giải quyết {fmt.num(f['petitions.resolved'])}/{fmt.num(f['petitions.must_resolve'])} đơn ({fmt.pct(rate)})"
-             f"{c.verdict('petitions.resolution_rate')}" if rate is not None else "Không có đơn thuộc thẩm quyền phải giải quyết")
+    title = (
+        f"Giải quyết {fmt.num(f['petitions.resolved'])}/{fmt.num(f['petitions.must_resolve'])} đơn ({fmt.pct(rate)})"
+        f"{c.verdict('petitions.resolution_rate')}"
+        if rate is not None
+        else "Không có đơn thuộc thẩm quyền phải giải quyết"
+    )
     if f["petitions.overdue_open"]:
         title += f"; còn {fmt.num(f['petitions.overdue_open'])} đơn quá hạn"
-    numbers = [c.big("petitions.received", "Đơn tiếp nhận"), c.big("petitions.resolution_rate", "Tỷ lệ giải quyết"),
-               c.big("petitions.on_time_rate", "Giải quyết đúng hạn"),
-               c.big("petitions.overdue_open", "Đơn quá hạn chưa giải quyết", lower_is_better=True)]
+    numbers = [
+        c.big("petitions.received", "Đơn tiếp nhận"),
+        c.big("petitions.resolution_rate", "Tỷ lệ giải quyết"),
+        c.big("petitions.on_time_rate", "Giải quyết đúng hạn"),
+        c.big("petitions.overdue_open", "Đơn quá hạn chưa giải quyết", lower_is_better=True),
+    ]
     points = reported(c.view.series(), "reporting.received")
     if len(points) >= 2:
-        fig = columns(points, [("petitions.must_resolve", "Phải giải quyết", DARK), ("petitions.resolved", "Đã giải quyết", BLUE)],
-                      "Số đơn phải giải quyết và đã giải quyết")
+        fig = columns(
+            points,
+            [("petitions.must_resolve", "Phải giải quyết", DARK), ("petitions.resolved", "Đã giải quyết", BLUE)],
+            "Số đơn phải giải quyết và đã giải quyết",
+        )
     else:
-        fig = hbars([(label, f[ind], color, fmt.num(f[ind])) for ind, label, color in (
-            ("petitions.received", "Tiếp nhận", DARK), ("petitions.must_resolve", "Phải giải quyết", DARK),
-            ("petitions.resolved", "Đã giải quyết", BLUE), ("petitions.overdue_open", "Quá hạn chưa giải quyết", TONES["not_met"]))],
-            "Đơn thư trong kỳ", "Số đơn")
+        fig = hbars(
+            [
+                (label, f[ind], color, fmt.num(f[ind]))
+                for ind, label, color in (
+                    ("petitions.received", "Tiếp nhận", DARK),
+                    ("petitions.must_resolve", "Phải giải quyết", DARK),
+                    ("petitions.resolved", "Đã giải quyết", BLUE),
+                    ("petitions.overdue_open", "Quá hạn chưa giải quyết", TONES["not_met"]),
+                )
+            ],
+            "Đơn thư trong kỳ",
+            "Số đơn",
+        )
     return Screen(title, numbers, fig)
 
 
 def reception(c: Ctx) -> Screen:
     f, sel, year_end = c.f, c.sel, c.sel.end
     if not f["reception.days"] and not f["dialogue.sessions"]:
-        return Screen("Chưa có buổi tiếp công dân, đối thoại nào", empty=f"Không có ngày tiếp công dân hay hội nghị đối thoại nào của "
-                      f"{sel.unit.name} trong {phrase(sel.label)} (trang «Tiếp công dân», «Đối thoại» của báo cáo để trống hoặc chưa nộp).")
+        return Screen(
+            "Chưa có buổi tiếp công dân, đối thoại nào",
+            empty=f"Không có ngày tiếp công dân hay hội nghị đối thoại nào của "
+            f"{sel.unit.name} trong {phrase(sel.label)} (trang «Tiếp công dân», «Đối thoại» của báo cáo để trống hoặc chưa nộp).",
+        )
     rate = f["reception.chair_compliance"]
-    title = (f"Chủ tịch tiếp công dân định kỳ đạt {fmt.pct(rate)} yêu cầu{c.verdict('reception.chair_compliance')}"
-             if rate is not None else "Chưa có tuần nào phải tiếp công dân định kỳ")
+    title = (
+        f"Chủ tịch tiếp công dân định kỳ đạt {fmt.pct(rate)} yêu cầu{c.verdict('reception.chair_compliance')}"
+        if rate is not None
+        else "Chưa có tuần nào phải tiếp công dân định kỳ"
+    )
     title += f"; đối thoại {fmt.num(f['dialogue.sessions'])}/{fmt.num(f['dialogue.required'])} hội nghị"
-    numbers = [c.big("reception.citizens", "Lượt công dân được tiếp"),
-               c.big("reception.chair_days", "Ngày Chủ tịch tiếp định kỳ", note=f"Quy định: {fmt.num(f['reception.chair_required'])} ngày"),
-               c.big("reception.chair_compliance", "Số tuần (tháng) đạt quy định"),
-               c.big("dialogue.sessions", "Hội nghị đối thoại", on=year_end, note=f"Quy định: ít nhất {fmt.num(f['dialogue.required'])}")]
+    numbers = [
+        c.big("reception.citizens", "Lượt công dân được tiếp"),
+        c.big(
+            "reception.chair_days",
+            "Ngày Chủ tịch tiếp định kỳ",
+            note=f"Quy định: {fmt.num(f['reception.chair_required'])} ngày",
+        ),
+        c.big("reception.chair_compliance", "Số tuần (tháng) đạt quy định"),
+        c.big(
+            "dialogue.sessions",
+            "Hội nghị đối thoại",
+            on=year_end,
+            note=f"Quy định: ít nhất {fmt.num(f['dialogue.required'])}",
+        ),
+    ]
     points = reported(c.view.series(), "reception.chair_required")
     if len(points) >= 2:
-        fig = columns(points, [("reception.chair_required", "Số ngày theo quy định", DARK),
-                               ("reception.chair_days", "Số ngày Chủ tịch đã tiếp", BLUE)], "Chủ tịch tiếp công dân định kỳ: ngày đã tiếp so với quy định")
+        fig = columns(
+            points,
+            [
+                ("reception.chair_required", "Số ngày theo quy định", DARK),
+                ("reception.chair_days", "Số ngày Chủ tịch đã tiếp", BLUE),
+            ],
+            "Chủ tịch tiếp công dân định kỳ: ngày đã tiếp so với quy định",
+        )
     else:
         hosts = c.view.detail("breakdown", "reception.host")
-        fig = hbars([(r["value"], r["citizens"] or 0, BLUE, f"{fmt.num(r['citizens'])} lượt") for r in hosts],
-                    "Lượt công dân theo người tiếp", "Lượt công dân") if hosts else None
+        fig = (
+            hbars(
+                [(r["value"], r["citizens"] or 0, BLUE, f"{fmt.num(r['citizens'])} lượt") for r in hosts],
+                "Lượt công dân theo người tiếp",
+                "Lượt công dân",
+            )
+            if hosts
+            else None
+        )
     return Screen(title, numbers, fig)
 
 
@@ -437,68 +653,123 @@ def discipline(c: Ctx) -> Screen:
         title = f"{fmt.num(n)} quyết định kỷ luật, {fmt.num(h)} vì sách nhiễu, cửa quyền, hách dịch"
     else:
         title = f"{fmt.num(n)} quyết định kỷ luật, không có trường hợp sách nhiễu, cửa quyền, hách dịch"
-    numbers = [c.big("inspection.count", "Đợt kiểm tra công vụ"), c.big("inspection.violations", "Vi phạm phát hiện", True),
-               c.big("discipline.decisions", "Quyết định kỷ luật", True), c.big("discipline.harassment", "Vì sách nhiễu, cửa quyền", True)]
+    numbers = [
+        c.big("inspection.count", "Đợt kiểm tra công vụ"),
+        c.big("inspection.violations", "Vi phạm phát hiện", True),
+        c.big("discipline.decisions", "Quyết định kỷ luật", True),
+        c.big("discipline.harassment", "Vì sách nhiễu, cửa quyền", True),
+    ]
     fig, points = None, c.view.series()
     if n:
         rows = c.view.detail("breakdown", "discipline.behaviour")
-        fig = hbars([(r["value"], r["count"], TONES["not_met"] if r["value"] in HARASSMENT else DARK,
-                      f"{fmt.num(r['count'])}" + (" ◀ Chỉ thị 33 yêu cầu xử lý" if r["value"] in HARASSMENT else "")) for r in rows],
-                    "Quyết định kỷ luật theo hành vi vi phạm", "Số quyết định")
+        fig = hbars(
+            [
+                (
+                    r["value"],
+                    r["count"],
+                    TONES["not_met"] if r["value"] in HARASSMENT else DARK,
+                    f"{fmt.num(r['count'])}" + (" ◀ Chỉ thị 33 yêu cầu xử lý" if r["value"] in HARASSMENT else ""),
+                )
+                for r in rows
+            ],
+            "Quyết định kỷ luật theo hành vi vi phạm",
+            "Số quyết định",
+        )
     elif f["inspection.count"] and len(points) >= 2:
-        fig = columns(reported(points, "reporting.received"), [("inspection.count", "Đợt kiểm tra", BLUE),
-                                                              ("inspection.violations", "Vi phạm phát hiện", TONES["not_met"])],
-                      "Kiểm tra công vụ từng tháng")
-    empty = "" if n or f["inspection.count"] else "Không có đợt kiểm tra công vụ hay quyết định kỷ luật nào được ghi trong kỳ."
+        fig = columns(
+            reported(points, "reporting.received"),
+            [
+                ("inspection.count", "Đợt kiểm tra", BLUE),
+                ("inspection.violations", "Vi phạm phát hiện", TONES["not_met"]),
+            ],
+            "Kiểm tra công vụ từng tháng",
+        )
+    empty = (
+        ""
+        if n or f["inspection.count"]
+        else "Không có đợt kiểm tra công vụ hay quyết định kỷ luật nào được ghi trong kỳ."
+    )
     return Screen(title, numbers, fig, empty=empty)
 
 
 def outreach(c: Ctx) -> Screen:
     f, sel = c.f, c.sel
     if not f["outreach.events"] and not f["supervision.events"]:
-        return Screen("Chưa có hoạt động tuyên truyền, giám sát nào", empty=f"Không có hoạt động tuyên truyền hay giám sát nào của "
-                      f"{sel.unit.name} trong {phrase(sel.label)} (trang «Tuyên truyền», «Giám sát, phản biện» để trống hoặc chưa nộp).")
-    title = (f"{fmt.num(f['outreach.events'])} hoạt động tuyên truyền, {fmt.num(f['outreach.participants'])} lượt người; "
-             f"tiếp thu {fmt.pct(f['supervision.acceptance_rate'])} kiến nghị của MTTQ, đoàn thể")
-    numbers = [c.big("outreach.events", "Hoạt động tuyên truyền"), c.big("outreach.participants", "Lượt người tham dự"),
-               c.big("supervision.recommendations", "Kiến nghị của MTTQ, đoàn thể"), c.big("supervision.acceptance_rate", "Kiến nghị được tiếp thu")]
+        return Screen(
+            "Chưa có hoạt động tuyên truyền, giám sát nào",
+            empty=f"Không có hoạt động tuyên truyền hay giám sát nào của "
+            f"{sel.unit.name} trong {phrase(sel.label)} (trang «Tuyên truyền», «Giám sát, phản biện» để trống hoặc chưa nộp).",
+        )
+    title = (
+        f"{fmt.num(f['outreach.events'])} hoạt động tuyên truyền, {fmt.num(f['outreach.participants'])} lượt người; "
+        f"tiếp thu {fmt.pct(f['supervision.acceptance_rate'])} kiến nghị của MTTQ, đoàn thể"
+    )
+    numbers = [
+        c.big("outreach.events", "Hoạt động tuyên truyền"),
+        c.big("outreach.participants", "Lượt người tham dự"),
+        c.big("supervision.recommendations", "Kiến nghị của MTTQ, đoàn thể"),
+        c.big("supervision.acceptance_rate", "Kiến nghị được tiếp thu"),
+    ]
     forms = c.view.detail("breakdown", "outreach.form")
     if forms:
-        fig = hbars([(r["value"], r["count"], BLUE, f"{fmt.num(r['count'])} hoạt động") for r in forms],
-                    "Hoạt động tuyên truyền theo hình thức", "Số hoạt động")
+        fig = hbars(
+            [(r["value"], r["count"], BLUE, f"{fmt.num(r['count'])} hoạt động") for r in forms],
+            "Hoạt động tuyên truyền theo hình thức",
+            "Số hoạt động",
+        )
     else:
         orgs = c.view.detail("breakdown", "supervision.organisation")
-        fig = hbars([(r["value"], r["recommendations"] or 0, BLUE, f"{fmt.num(r['recommendations'])} kiến nghị") for r in orgs],
-                    "Kiến nghị theo tổ chức giám sát", "Số kiến nghị")
+        fig = hbars(
+            [(r["value"], r["recommendations"] or 0, BLUE, f"{fmt.num(r['recommendations'])} kiến nghị") for r in orgs],
+            "Kiến nghị theo tổ chức giám sát",
+            "Số kiến nghị",
+        )
     return Screen(title, numbers, fig)
 
 
 def plan(c: Ctx) -> Screen:
     f, sel, on = c.f, c.sel, min(c.sel.end, date.today())
     if not f["plan.tasks"]:
-        return Screen("Chưa có báo cáo tiến độ kế hoạch", empty=f"Chưa có trang «Kế hoạch» trong báo cáo của {sel.unit.name} cho "
-                      f"{phrase(sel.label)}. Văn phòng cập nhật trang «Kế hoạch» của tệp báo cáo rồi nhập lại tệp.")
+        return Screen(
+            "Chưa có báo cáo tiến độ kế hoạch",
+            empty=f"Chưa có trang «Kế hoạch» trong báo cáo của {sel.unit.name} cho "
+            f"{phrase(sel.label)}. Văn phòng cập nhật trang «Kế hoạch» của tệp báo cáo rồi nhập lại tệp.",
+        )
     stages = {"done": 0, "in_progress": 0, "not_started": 0}
     for row in c.view.detail("plan_progress"):
         for k in stages:
             stages[k] += row[k]
     verdict = c.verdict("plan.done_rate", on) or " — chỉ tiêu 100 % vào cuối năm"
     title = f"Đã hoàn thành {fmt.num(stages['done'])}/{fmt.num(f['plan.tasks'])} nhiệm vụ ({fmt.pct(f['plan.done_rate'])}){verdict}"
-    numbers = [c.big("plan.tasks", "Nhiệm vụ của kế hoạch" + (" (các xã cộng lại)" if sel.is_group else "")),
-               c.big("plan.done_rate", "Nhiệm vụ đã hoàn thành", on=on, note="" if c.status("plan.done_rate", on) else "Chỉ tiêu 100 % vào cuối năm"),
-               c.big("emulation.models", "Mô hình «Dân vận khéo» được công nhận")]
-    fig = hbars([("Hoàn thành", stages["done"], TONES["met"], f"{fmt.num(stages['done'])} nhiệm vụ"),
-                 ("Đang thực hiện", stages["in_progress"], BLUE, f"{fmt.num(stages['in_progress'])} nhiệm vụ"),
-                 ("Chưa triển khai", stages["not_started"], TONES["not_met"], f"{fmt.num(stages['not_started'])} nhiệm vụ")],
-                "Nhiệm vụ theo tiến độ (báo cáo kế hoạch gần nhất trong kỳ)", "Số nhiệm vụ")
+    numbers = [
+        c.big("plan.tasks", "Nhiệm vụ của kế hoạch" + (" (các xã cộng lại)" if sel.is_group else "")),
+        c.big(
+            "plan.done_rate",
+            "Nhiệm vụ đã hoàn thành",
+            on=on,
+            note="" if c.status("plan.done_rate", on) else "Chỉ tiêu 100 % vào cuối năm",
+        ),
+        c.big("emulation.models", "Mô hình «Dân vận khéo» được công nhận"),
+    ]
+    fig = hbars(
+        [
+            ("Hoàn thành", stages["done"], TONES["met"], f"{fmt.num(stages['done'])} nhiệm vụ"),
+            ("Đang thực hiện", stages["in_progress"], BLUE, f"{fmt.num(stages['in_progress'])} nhiệm vụ"),
+            ("Chưa triển khai", stages["not_started"], TONES["not_met"], f"{fmt.num(stages['not_started'])} nhiệm vụ"),
+        ],
+        "Nhiệm vụ theo tiến độ (báo cáo kế hoạch gần nhất trong kỳ)",
+        "Số nhiệm vụ",
+    )
     return Screen(title, numbers, fig)
 
 
 def attention(c: Ctx, limit: int = 6) -> Screen:
     f = c.f
     items = c.view.detail("attention", config.ON_TIME_DAYS)
-    numbers = [c.big("petitions.overdue_open", "Đơn thư quá hạn chưa giải quyết", True),
-               c.big("tthc.pending_overdue_end", "Hồ sơ hành chính tồn quá hạn", True)]
+    numbers = [
+        c.big("petitions.overdue_open", "Đơn thư quá hạn chưa giải quyết", True),
+        c.big("tthc.pending_overdue_end", "Hồ sơ hành chính tồn quá hạn", True),
+    ]
     if not items:
         return Screen("Không có việc nào vi phạm quy định trong kỳ", numbers)
     order = ("petitions", "dialogue", "reception", "reporting")
@@ -513,8 +784,12 @@ def attention(c: Ctx, limit: int = 6) -> Screen:
         shown.append(next(i["text"] for i in items if i["text"] not in shown))
     elif rest > 1:
         shown.append(f"… và {fmt.num(rest)} việc khác (xem chi tiết ở trang Tổng quan).")
-    words = {"petitions": f"{fmt.num(f['petitions.overdue_open'])} đơn thư quá hạn", "dialogue": "chưa tổ chức đối thoại",
-             "reception": "có tuần Chủ tịch không tiếp công dân định kỳ", "reporting": "báo cáo nộp muộn hoặc chưa nộp"}
+    words = {
+        "petitions": f"{fmt.num(f['petitions.overdue_open'])} đơn thư quá hạn",
+        "dialogue": "chưa tổ chức đối thoại",
+        "reception": "có tuần Chủ tịch không tiếp công dân định kỳ",
+        "reporting": "báo cáo nộp muộn hoặc chưa nộp",
+    }
     title = "Cần chú ý: " + "; ".join(words[k] for k in order if any(i["kind"] == k for i in items))
     return Screen(title, numbers, items=shown)
 
@@ -527,9 +802,11 @@ def build(n: int, view) -> Screen:
     return BUILDERS[n - 1](Ctx(view))
 
 
-
 def merged(unit) -> str:
     """' Xã A đã sáp nhập vào Xã B từ 01/07/2025.' for an old commune, else ''."""
     after = reference.units().get(unit.successor) if unit.successor else None
-    return f" {unit.name} đã sáp nhập vào {after.name} từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}." if after and unit.valid_to else ""
-
+    return (
+        f" {unit.name} đã sáp nhập vào {after.name} từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}."
+        if after and unit.valid_to
+        else ""
+    )

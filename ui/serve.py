@@ -5,6 +5,7 @@ Streamlit takes a folder named pages/ beside the entry script for its old file-b
 script run calls st.navigation (streamlit issue #9992); the brief fixes the folder's name, so we tell Streamlit
 before the server starts that this app navigates with st.navigation.
 """
+
 import sys
 from pathlib import Path
 

@@ -4,6 +4,7 @@ The server is started as people start it (`python -m ui.serve`), on a free port,
 built in a temporary folder. The first thing the suite does is open a meeting link cold (first page request after the
 server start, fresh browser context) and time it until the first screen's chart is drawn; the time is printed at the end.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM = os.environ.get("CH33_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORTS = {"1024x768": {"width": 1024, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
-DEMO_UNITS = {"NX03", "NX06", "X04"}  # an old commune, its neighbour, and the new commune both became: a few seconds to build
+DEMO_UNITS = {
+    "NX03",
+    "NX06",
+    "X04",
+}  # an old commune, its neighbour, and the new commune both became: a few seconds to build
 COLD_LINK = "/?trinh_chieu=1&don_vi=X04&ky=2026"
 TIMINGS: dict[str, float] = {}
 
@@ -41,7 +53,9 @@ def _require_browser() -> None:
     if not Path(CHROMIUM).exists():
         problems.append(f"{CHROMIUM} is missing (apt-get install chromium)")
     if problems:
-        pytest.fail("browser tests need " + " and ".join(problems) + " (Debian: apt-get install chromium; .ci/run does it)")
+        pytest.fail(
+            "browser tests need " + " and ".join(problems) + " (Debian: apt-get install chromium; .ci/run does it)"
+        )
 
 
 def _free_port() -> int:
@@ -54,6 +68,7 @@ def _free_port() -> int:
 def demo_db(tmp_path_factory) -> Path:
     _require_browser()
     from etl.demo import build_demo
+
     path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
     build_demo(path, only=DEMO_UNITS)
     return path
@@ -65,9 +80,25 @@ def server(demo_db, tmp_path_factory):
     port = _free_port()
     log = (tmp_path_factory.getbasetemp() / "server.log").open("w")
     env = os.environ | {"CH33_DB": str(demo_db), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.port", str(port), "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ui.serve",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -79,7 +110,9 @@ def server(demo_db, tmp_path_factory):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"the dashboard did not start: {(tmp_path_factory.getbasetemp() / 'server.log').read_text()[-2000:]}")
+            pytest.fail(
+                f"the dashboard did not start: {(tmp_path_factory.getbasetemp() / 'server.log').read_text()[-2000:]}"
+            )
         time.sleep(0.3)
     yield base
     proc.terminate()
@@ -93,6 +126,7 @@ def server(demo_db, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser(server):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         _cold_open(b, server)  # before any other page request
@@ -106,7 +140,9 @@ def _cold_open(b, base: str) -> None:
     page = context.new_page()
     t0 = time.perf_counter()
     page.goto(base + COLD_LINK)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] svg text').length > 3", timeout=120_000)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=stPlotlyChart] svg text').length > 3", timeout=120_000
+    )
     TIMINGS["cold_open_seconds"] = time.perf_counter() - t0
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "trinh_chieu_mo_lan_dau_1024x768.png"))
@@ -186,8 +222,14 @@ def cli(demo_db):
     def run(code: str, key: str) -> dict:
         if (code, key) not in cache:
             import json
-            out = subprocess.run([sys.executable, "-m", "etl", "indicators", "--db", str(demo_db), "--unit", code, "--period", key],
-                                 cwd=ROOT, capture_output=True, text=True, check=True)
+
+            out = subprocess.run(
+                [sys.executable, "-m", "etl", "indicators", "--db", str(demo_db), "--unit", code, "--period", key],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             cache[code, key] = json.loads(out.stdout)["indicators"]
         return cache[code, key]
 
@@ -196,5 +238,7 @@ def cli(demo_db):
 
 def pytest_terminal_summary(terminalreporter):
     if "cold_open_seconds" in TIMINGS:
-        terminalreporter.write_line(f"browser suite: meeting link opened cold (first request after the server start, fresh context) "
-                                    f"to screen 1 drawn: {TIMINGS['cold_open_seconds']:.2f} s; screenshots in {SHOTS}")
+        terminalreporter.write_line(
+            f"browser suite: meeting link opened cold (first request after the server start, fresh context) "
+            f"to screen 1 drawn: {TIMINGS['cold_open_seconds']:.2f} s; screenshots in {SHOTS}"
+        )

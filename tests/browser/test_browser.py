@@ -5,6 +5,7 @@ English word from our code on screen; screenshots go to tests/screenshots/. Pres
 its box or the screen, no chart label cut off, the screen fits the viewport, numbers ≥ 48 px and chart text ≥ 18 px at
 1024×768, and the big numbers equal the indicator CLI's. The print version gives 8 A4 landscape pages.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,23 @@ from ui import fmt
 pytestmark = pytest.mark.browser
 
 DASHBOARD = (ROOT / "dashboard.py").read_text(encoding="utf-8")
-PAGES = [(path, "/" if "default=True" in line else f"/{slug}")
-         for line in DASHBOARD.splitlines() if "st.Page(" in line
-         for path, slug in re.findall(r'st\.Page\("([^"]+)".*?url_path="([^"]+)"', line)]
+PAGES = [
+    (path, "/" if "default=True" in line else f"/{slug}")
+    for line in DASHBOARD.splitlines()
+    if "st.Page(" in line
+    for path, slug in re.findall(r'st\.Page\("([^"]+)".*?url_path="([^"]+)"', line)
+]
 SELECTION = "don_vi=X04&ky=2026"
 SCREENS = range(1, 9)
 ENGLISH = re.compile(r"\b(the|Page|Error|None|nan|NaN|Loading|Total|Rate|Target|Traceback)\b")
 # Streamlit's own chrome we cannot translate: the file uploader's "Drag and drop … / Limit … / Browse files", element toolbars.
 CHROME = ("[data-testid=stFileUploaderDropzone]", "[data-testid=stElementToolbar]", "[data-testid=stTooltipIcon]")
-OVERVIEW_CARDS = dict((title, ind) for ind, title in re.findall(r'\("([a-z_.]+)", "([^"]+)", (?:True|False)',
-                                                                  (ROOT / "pages" / "tong_quan.py").read_text(encoding="utf-8")))
+OVERVIEW_CARDS = dict(
+    (title, ind)
+    for ind, title in re.findall(
+        r'\("([a-z_.]+)", "([^"]+)", (?:True|False)', (ROOT / "pages" / "tong_quan.py").read_text(encoding="utf-8")
+    )
+)
 
 MAIN_TEXT = """(chrome) => {
     const hidden = [...document.querySelectorAll(chrome.join(','))].map(e => [e, e.style.display]);
@@ -69,7 +77,9 @@ HEADLINES = """() => [...document.querySelectorAll('.pt-box[data-ind]')].filter(
 
 def check_clean(tab, page) -> None:
     """No exception box, no console error or failed request, no English word of ours on screen."""
-    assert page.locator("[data-testid=stException]").count() == 0, page.locator("[data-testid=stException]").first.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0, page.locator(
+        "[data-testid=stException]"
+    ).first.inner_text()
     assert not tab.errors, tab.errors
     text = page.evaluate(MAIN_TEXT, list(CHROME))
     english = sorted({m.group(0) for m in ENGLISH.finditer(text)})
@@ -82,6 +92,7 @@ def screen_url(n: int, selection: str = SELECTION, **extra) -> str:
 
 def expected_text(ind: str, value) -> str:
     from etl import targets
+
     return fmt.pct(value) if targets.is_rate(ind) else fmt.num(value)
 
 
@@ -101,12 +112,16 @@ def test_presentation_screen(tabs, viewport, n):
     page = tab.open(screen_url(n))
     tab.shot(f"trinh_chieu_{n}", full_page=False)
     check_clean(tab, page)
-    assert page.locator("[data-testid=stSidebar]").is_hidden() and page.locator("header[data-testid=stHeader]").is_hidden()
+    assert (
+        page.locator("[data-testid=stSidebar]").is_hidden() and page.locator("header[data-testid=stHeader]").is_hidden()
+    )
     assert f"{n}/8" in page.locator(".pt-top").inner_text()
     assert page.locator(".pt-nav a.pt-next").get_attribute("href").endswith(f"man={n % 8 + 1}")
     assert page.locator(".pt-nav a.pt-prev").get_attribute("href").endswith(f"man={(n - 2) % 8 + 1}")
     assert page.evaluate(OVERFLOW) == []
-    main = page.evaluate("(() => { const m = document.querySelector('[data-testid=stMain]'); return [m.scrollHeight, m.clientHeight]; })()")
+    main = page.evaluate(
+        "(() => { const m = document.querySelector('[data-testid=stMain]'); return [m.scrollHeight, m.clientHeight]; })()"
+    )
     assert main[0] <= main[1] + 2, f"screen {n} does not fit {viewport}: {main}"
     if viewport == "1024x768":
         sizes = page.evaluate(SIZES)
