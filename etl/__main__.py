@@ -6,7 +6,7 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from etl import config, periods, reference
@@ -62,8 +62,7 @@ def _rebuild(args) -> int:
 
 
 def _indicators(args) -> int:
-    from etl import db
-    from etl.indicators import compute
+    from etl import db, windows
 
     units = reference.units()
     if not units.get(args.unit):
@@ -71,25 +70,25 @@ def _indicators(args) -> int:
         return 2
     try:
         start, end = periods.span(args.period, args.period_end)
+        today = date.fromisoformat(args.today) if args.today else None
     except periods.PeriodError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except ValueError:
+        print(f"Ngày «{args.today}» không hợp lệ: dùng dạng 2026-11-29.", file=sys.stderr)
+        return 2
+    kind = windows.kind_of(args.period, args.period_end)
+    window = windows.resolve(args.unit, start, end, kind, args.compare, today, args.roll_forward, units)
     path = config.db_path(args.db)
     if not path.exists():
         print(f"Không tìm thấy cơ sở dữ liệu {path}.", file=sys.stderr)
         return 2
     con = db.connect(path, read_only=True)
     try:
-        values = compute(con, args.unit, start, end, roll_forward=args.roll_forward, units=units)
+        out = windows.figures(con, args.unit, window, roll_forward=args.roll_forward, units=units, today=today)
     finally:
         con.close()
-    print(
-        json.dumps(
-            {"unit": args.unit, "start": start.isoformat(), "end": end.isoformat(), "indicators": values},
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
+    print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -105,6 +104,12 @@ def _demo(args) -> int:
         f"Đã tạo dữ liệu mẫu: {path} — {stats['files']} tệp, {stats['rows']} dòng, {str(round(stats['seconds'], 1)).replace('.', ',')} giây."
     )
     return 0
+
+
+def windows_modes() -> dict[str, str]:
+    from etl.windows import MODES
+
+    return MODES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     ind.add_argument("--period", required=True)
     ind.add_argument("--period-end")
     ind.add_argument("--roll-forward", action="store_true")
+    ind.add_argument(
+        "--compare", choices=list(windows_modes()), help="so sánh với kỳ trước (truoc) hoặc cùng kỳ năm trước (cung_ky)"
+    )
+    ind.add_argument("--today", help="ngày tính các tháng đã đến hạn báo cáo (YYYY-MM-DD), mặc định là hôm nay")
     ind.set_defaults(fn=_indicators)
     dm = sub.add_parser("demo", help="tạo dữ liệu mẫu cho huyện Như Xuân cũ")
     dm.add_argument("--db")

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from etl import config, coverage, details, indicators, periods, reference
+from etl import config, coverage, indicators, periods, reference, windows
 from etl.indicators import Scope, compute, ratio, scope
 from etl.specs import HARASSMENT
 
@@ -42,16 +42,15 @@ def lifetime(unit: reference.Unit, start: date, end: date) -> tuple[date, date]:
 
 
 def is_due(p: periods.Period, on_time_days: int, today: date) -> bool:
-    """A month's report is due once its deadline (period end + N days) has passed; before that a gap is not missing."""
-    return today > p.end + timedelta(days=on_time_days)
+    """A month's report is due once its deadline (period end + N days) is reached; before that a gap is not missing."""
+    return windows.is_due(p.end, today, on_time_days)
 
 
 def month_counts(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today: date) -> dict[str, dict[str, int]]:
     """Per unit: months due, received (on time or late) and on time, from the one reporting grid."""
-    due = {m.key for m in periods.months(s.start, s.end) if is_due(m, on_time_days, today)}
     out = {u.code: {"due": 0, "received": 0, "on_time": 0} for u in s.units}
-    for r in details.reporting_grid(con, s, on_time_days):
-        if r["period_key"] in due:
+    for r in coverage.month_cells(con, list(s.units), s.start, s.end, on_time_days, today):
+        if r["due"]:
             row = out[r["unit_code"]]
             row["due"] += 1
             row["received"] += r["status"] in ("on_time", "late")
@@ -59,13 +58,9 @@ def month_counts(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, to
     return out
 
 
-def with_months(figures: dict, counts: dict[str, int]) -> dict:
-    return figures | {
-        "reporting.months_due": counts["due"],
-        "reporting.months_received": counts["received"],
-        "reporting.months_on_time": counts["on_time"],
-        "reporting.month_rate": ratio(counts["received"], counts["due"]),
-    }
+def with_months(figures: dict) -> dict:
+    """The comparison table's «Báo cáo» column: months received / months due, the same figure as completeness."""
+    return figures | {"reporting.month_rate": figures["reporting.completeness"]}
 
 
 def commune_figures(
@@ -82,17 +77,15 @@ def commune_figures(
     units = units or reference.units()
     today = today or date.today()
     alive = members(code, start, end, units)
-    counts = month_counts(con, Scope(code, tuple(alive), start, end), on_time_days, today)
-    total = {k: sum(c[k] for c in counts.values()) for k in ("due", "received", "on_time")}
     rows = [
         {"unit_code": code, "start": start, "end": end}
-        | with_months(compute(con, code, start, end, units=units), total)
+        | with_months(compute(con, code, start, end, units=units, today=today, on_time_days=on_time_days))
     ]
     bounds = {u.code: lifetime(u, start, end) for u in alive}
-    figures = per_commune(con, alive, bounds)
+    figures = per_commune(con, alive, bounds, on_time_days, today)
     for u in alive:
         a, b = bounds[u.code]
-        rows.append({"unit_code": u.code, "start": a, "end": b} | with_months(figures[u.code], counts[u.code]))
+        rows.append({"unit_code": u.code, "start": a, "end": b} | with_months(figures[u.code]))
     return rows
 
 
@@ -210,6 +203,12 @@ def _reception(
         [list(bounds), first - timedelta(days=6), last + timedelta(days=6)],
     ).fetchall():
         held[c].append(d)
+    talks = _grouped(
+        con,
+        "select unit_code, list(distinct year(dialogue_date)) from dialogues x join bounds using (unit_code) "
+        "where x.dialogue_date between date_trunc('year', bounds.a) and bounds.b group by unit_code",
+        bounds,
+    )
     out = {}
     for u in alive:
         a, b = bounds[u.code]
@@ -226,7 +225,12 @@ def _reception(
             "reception.chair_days": chair_days,
             "reception.chair_required": sum(need for need, _ in weeks),
             "reception.chair_compliance": ratio(sum(met for _, met in weeks), len(weeks)),
+            "reception.chair_weeks": len(weeks),
+            "reception.chair_weeks_met": sum(met for _, met in weeks),
             "dialogue.required": indicators.years_required(Scope(u.code, (u,), a, b), {u.code: cover[u.code]}),
+            "dialogue.required_held": indicators.years_held(
+                Scope(u.code, (u,), a, b), {u.code: cover[u.code]}, {(u.code, y) for y in talks.get(u.code, ([],))[0]}
+            ),
         }
     return out
 
@@ -236,6 +240,7 @@ def per_commune(
     alive: list[reference.Unit],
     bounds: dict[str, tuple[date, date]],
     on_time_days: int = config.ON_TIME_DAYS,
+    today: date | None = None,
 ) -> dict[str, dict]:
     """compute(con, u.code, *bounds[u.code]) for every commune u, asking each table once for all of them."""
     if not alive:
@@ -255,27 +260,22 @@ def per_commune(
     ):  # the union range's rows: a superset of what each unit's range needs
         cases[row["unit_code"]].append(row)
     tthc, registers, plan = _tthc(con, bounds), _registers(con, bounds), _plan(con, bounds)
+    cells: dict[str, list[dict]] = {u.code: [] for u in alive}
+    for c in coverage.month_cells(con, alive, first, last, on_time_days, today):
+        a, b = bounds[c["unit_code"]]
+        if a <= periods.parse(c["period_key"]).start <= b:
+            cells[c["unit_code"]].append(c)
     reception = _reception(con, alive, bounds, cover)
     out = {}
     for u in alive:
         a, b = bounds[u.code]
-        mine = [r for r in by_unit[u.code] if r.start <= b and r.end >= a]
-        status = coverage.unit_status(u, mine, a, b, on_time_days)
-        received, on_time = int(status in ("on_time", "late")), int(status == "on_time")
-        expected = int(status is not None)
         figures = (
             tthc[u.code]
-            | indicators.petition_stats(cases[u.code], a, b)
+            | indicators.petition_stats(cases[u.code], a, b, today)
             | reception[u.code]
             | registers[u.code]
             | plan[u.code]
-            | {
-                "reporting.expected": expected,
-                "reporting.received": received,
-                "reporting.completeness": ratio(received, expected),
-                "reporting.on_time": on_time,
-                "reporting.timeliness": ratio(on_time, expected),
-            }
+            | coverage.month_rates(cells[u.code])
         )
         out[u.code] = dict(sorted(figures.items()))
     return out
@@ -299,14 +299,12 @@ def reporting_table(
     s = Scope(code, tuple(alive), start, end)
     months = periods.months(start, end)
     due = {m.key: is_due(m, on_time_days, today) for m in months}
-    cells = {}
-    for r in details.reporting_grid(con, s, on_time_days):
-        cells[(r["unit_code"], r["period_key"])] = (
-            "not_due" if r["status"] == "missing" and not due[r["period_key"]] else r["status"]
-        )
+    grid = coverage.month_cells(con, alive, start, end, on_time_days, today)
+    cells = {(r["unit_code"], r["period_key"]): r["status"] for r in grid}
     per_month = [
         {"period_key": m.key, "due": due[m.key], "deadline": m.end + timedelta(days=on_time_days)}
-        | coverage.reporting(con, alive, m.start, m.end, on_time_days)
+        | coverage.month_rates([c for c in grid if c["period_key"] == m.key])
+        | {"reporting.expected": sum(c["period_key"] == m.key for c in grid)}
         for m in months
     ]
     counts = month_counts(con, s, on_time_days, today)
@@ -331,10 +329,13 @@ def reporting_table(
             for u in alive
             if cells.get((u.code, latest.key)) == "missing"
         ]
-    sums = {k: sum(m[f"reporting.{k}"] for m in per_month if m["due"]) for k in ("expected", "received", "on_time")}
-    totals = sums | {
-        "completeness": ratio(sums["received"], sums["expected"]),
-        "timeliness": ratio(sums["on_time"], sums["expected"]),
+    rates = coverage.month_rates(grid)
+    totals = {
+        "expected": rates["reporting.months_due"],
+        "received": rates["reporting.months_received"],
+        "on_time": rates["reporting.months_on_time"],
+        "completeness": rates["reporting.completeness"],
+        "timeliness": rates["reporting.timeliness"],
     }
     return {
         "units": [u.code for u in alive],

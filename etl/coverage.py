@@ -66,18 +66,66 @@ def unit_status(unit: Unit, unit_reports: list[Report], start: date, end: date, 
     return "on_time" if covers(timely, start, last) else "late"
 
 
-def reporting(
-    con: duckdb.DuckDBPyConnection, units: list[Unit], start: date, end: date, on_time_days: int = config.ON_TIME_DAYS
-) -> dict[str, object]:
+def month_cells(
+    con: duckdb.DuckDBPyConnection,
+    units: list[Unit],
+    start: date,
+    end: date,
+    on_time_days: int = config.ON_TIME_DAYS,
+    today: date | None = None,
+) -> list[dict]:
+    """Per unit and month of [start, end]: on_time / late / missing, or not_due (missing before its deadline); no cell
+    where the unit did not exist on the month's first day. Every screen's completeness and timeliness comes from these."""
+    from etl import periods, windows
+
+    today = today or date.today()
     by_unit = reports(con, [u.code for u in units], start, end)
-    status = {u.code: unit_status(u, by_unit[u.code], start, end, on_time_days) for u in units}
-    expected = sum(s is not None for s in status.values())
-    received = sum(s in ("on_time", "late") for s in status.values())
-    on_time = sum(s == "on_time" for s in status.values())
+    out = []
+    for m in periods.months(start, end):
+        due = windows.is_due(m.end, today, on_time_days)
+        for u in units:
+            mine = [r for r in by_unit[u.code] if r.start <= m.end and r.end >= m.start]
+            status = unit_status(u, mine, m.start, m.end, on_time_days)
+            if status is None:
+                continue
+            out.append(
+                {
+                    "unit_code": u.code,
+                    "period_key": m.key,
+                    "status": "not_due" if status == "missing" and not due else status,
+                    "due": due,
+                }
+            )
+    return out
+
+
+def month_rates(cells: list[dict]) -> dict[str, object]:
+    """Reports received / reports due so far and on time / due so far (unit-months), and the units behind them: a unit
+    is expected when one of its months is due, received when every due month is, on time when every due month was."""
+    due = [c for c in cells if c["due"]]
+    received = [c for c in due if c["status"] in ("on_time", "late")]
+    on_time = [c for c in due if c["status"] == "on_time"]
+    units = {c["unit_code"] for c in due}
+    missing = {c["unit_code"] for c in due if c["status"] == "missing"}
+    late = {c["unit_code"] for c in due if c["status"] != "on_time"}
     return {
-        "reporting.expected": expected,
-        "reporting.received": received,
-        "reporting.completeness": received / expected if expected else None,
-        "reporting.on_time": on_time,
-        "reporting.timeliness": on_time / expected if expected else None,
+        "reporting.months_due": len(due),
+        "reporting.months_received": len(received),
+        "reporting.months_on_time": len(on_time),
+        "reporting.completeness": len(received) / len(due) if due else None,
+        "reporting.timeliness": len(on_time) / len(due) if due else None,
+        "reporting.expected": len(units),
+        "reporting.received": len(units - missing),
+        "reporting.on_time": len(units - late),
     }
+
+
+def reporting(
+    con: duckdb.DuckDBPyConnection,
+    units: list[Unit],
+    start: date,
+    end: date,
+    on_time_days: int = config.ON_TIME_DAYS,
+    today: date | None = None,
+) -> dict[str, object]:
+    return month_rates(month_cells(con, units, start, end, on_time_days, today))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
@@ -146,79 +146,18 @@ def loads(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def reporting_grid(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> list[dict]:
-    """Per unit and month of the range: on_time / late / missing (None where the unit did not exist)."""
-    out = []
-    by_unit = coverage.reports(con, s.codes, s.start, s.end)
-    for m in periods.months(s.start, s.end):
-        for u in s.units:
-            status = coverage.unit_status(
-                u, [r for r in by_unit[u.code] if r.start <= m.end and r.end >= m.start], m.start, m.end, on_time_days
-            )
-            if status:
-                out.append({"unit_code": u.code, "period_key": m.key, "status": status})
-    return out
+def reporting_grid(
+    con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today: date | None = None
+) -> list[dict]:
+    """Per unit and month of the range: on_time / late / missing / not_due (none where the unit did not exist)."""
+    return coverage.month_cells(con, list(s.units), s.start, s.end, on_time_days, today)
 
 
 def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int) -> list[dict]:
-    """What breaks a rule in the range: missed chairman reception weeks, overdue cases, no dialogue yet this year, late reports."""
-    units = {u.code: u for u in s.units}
-    name = (lambda code: units[code].name) if len(units) > 1 else (lambda code: "")
-    items: list[dict] = []
-    cover = indicators.covered_days(con, s)
-    missed = [w for w in indicators.chair_weeks(con, s, cover) if not w["met"]]
-    for w in missed[-5:]:
-        items.append(
-            {
-                "kind": "reception",
-                "text": f"{name(w['unit_code']) + ': ' if name(w['unit_code']) else ''}Chủ tịch không tiếp công dân định kỳ "
-                f"tuần {w['start']:%d/%m} – {w['end']:%d/%m/%Y} (quy định ít nhất {w['required']} ngày).",
-            }
-        )
-    if len(missed) > 5:
-        items.append(
-            {
-                "kind": "reception",
-                "text": f"… và {len(missed) - 5} tuần khác không có buổi tiếp công dân định kỳ của Chủ tịch.",
-            }
-        )
-    cases = [c for c in open_cases(con, s) if c["days_overdue"] > 0]
-    if cases:
-        worst = cases[0]
-        items.append(
-            {
-                "kind": "petitions",
-                "text": f"{len(cases)} đơn thư đã quá hạn giải quyết; lâu nhất quá hạn {worst['days_overdue']} ngày "
-                f"(hạn {worst['deadline']:%d/%m/%Y}).",
-            }
-        )
-    year = indicators.Scope(s.code, s.units, date(s.end.year, 1, 1), s.end)
-    held = {r["unit_code"] for r in dialogues(con, year)}
-    required = [c for c, spans in indicators.covered_days(con, year).items() if spans]
-    for code in required:
-        if code not in held:
-            who = units[code].name if len(units) > 1 else "Xã"
-            items.append(
-                {
-                    "kind": "dialogue",
-                    "text": f"{who} chưa tổ chức hội nghị đối thoại với Nhân dân trong năm {s.end.year} (quy định ít nhất 1 lần/năm).",
-                }
-            )
-    for r in reporting_grid(con, s, on_time_days):
-        if (
-            r["status"] == "missing"
-            and periods.parse(r["period_key"]).end + timedelta(days=on_time_days) >= date.today()
-        ):
-            continue  # not due yet
-        if r["status"] != "on_time":
-            what = "chưa nộp" if r["status"] == "missing" else "nộp muộn"
-            items.append(
-                {
-                    "kind": "reporting",
-                    "text": f"{units[r['unit_code']].name}: báo cáo {periods.parse(r['period_key']).phrase} {what}.",
-                }
-            )
-    return items
+    """«Cần chú ý» (etl.attention): most serious first, repeated items folded."""
+    from etl.attention import attention as items
+
+    return items(con, s, on_time_days)
 
 
 def tthc_resolution_by_period(
@@ -279,18 +218,11 @@ def reporting_summary(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: in
     """Per month of the range, the unit names on time / late / missing, and not yet due (missing before its deadline)."""
     names = {u.code: u.name for u in s.units}
     out = {
-        m.key: {
-            "period_key": m.key,
-            "on_time": [],
-            "late": [],
-            "missing": [],
-            "not_due": [],
-            "due": (date.today() - m.end).days > on_time_days,
-        }
+        m.key: {"period_key": m.key, "on_time": [], "late": [], "missing": [], "not_due": [], "due": False}
         for m in periods.months(s.start, s.end)
     }
     for r in reporting_grid(con, s, on_time_days):
         row = out[r["period_key"]]
-        status = "not_due" if r["status"] == "missing" and not row["due"] else r["status"]
-        row[status].append(names[r["unit_code"]])
+        row["due"] = r["due"]
+        row[r["status"]].append(names[r["unit_code"]])
     return list(out.values())

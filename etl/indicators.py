@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from etl import coverage, reference
+from etl import config, coverage, reference
 from etl.periods import iso_weeks, months
 from etl.specs import HARASSMENT
 
@@ -109,12 +109,12 @@ def petition_rows(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     return out
 
 
-def as_of(end: date) -> date:
+def as_of(end: date, today: date | None = None) -> date:
     """The day a stock is read on: the end of the range, or today while the range is still running."""
-    return min(end, date.today())
+    return min(end, today or date.today())
 
 
-def petition_stats(rows: list[dict], start: date, end: date) -> dict[str, object]:
+def petition_stats(rows: list[dict], start: date, end: date, today: date | None = None) -> dict[str, object]:
     received = sum(start <= r["received_date"] <= end for r in rows)
     mine = [r for r in rows if r["in_jurisdiction"]]
     must = [r for r in mine if r["accepted"] <= end and (r["resolved_date"] is None or r["resolved_date"] >= start)]
@@ -127,7 +127,9 @@ def petition_stats(rows: list[dict], start: date, end: date) -> dict[str, object
         "petitions.resolved": len(resolved),
         "petitions.resolution_rate": ratio(len(resolved), len(must)),
         "petitions.on_time_rate": ratio(len(on_time), len(resolved)),
-        "petitions.overdue_open": sum(r["deadline"] is not None and r["deadline"] < as_of(end) for r in open_at_end),
+        "petitions.overdue_open": sum(
+            r["deadline"] is not None and r["deadline"] < as_of(end, today) for r in open_at_end
+        ),
         "petitions.crowd_cases": sum(bool(r["is_crowd"]) for r in must),
     }
 
@@ -199,6 +201,8 @@ def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str
         "reception.chair_days": chair_days,
         "reception.chair_required": sum(w["required"] for w in weeks),
         "reception.chair_compliance": ratio(sum(w["met"] for w in weeks), len(weeks)),
+        "reception.chair_weeks": len(weeks),
+        "reception.chair_weeks_met": sum(w["met"] for w in weeks),
     }
 
 
@@ -206,6 +210,27 @@ def years_required(s: Scope, cover: dict) -> int:
     """Unit-years touched by the range and covered by the unit's workbooks (dialogue: at least once a year)."""
     years = range(s.start.year, s.end.year + 1)
     return sum(any(a.year <= y <= b.year for a, b in spans) for spans in cover.values() for y in years)
+
+
+def years_held(s: Scope, cover: dict, held: set[tuple[str, int]]) -> int:
+    """Of the unit-years `years_required` counts, those with at least one dialogue conference in the range."""
+    years = range(s.start.year, s.end.year + 1)
+    return sum(
+        any(a.year <= y <= b.year for a, b in spans) and (code, y) in held
+        for code, spans in cover.items()
+        for y in years
+    )
+
+
+def dialogue_years(con: duckdb.DuckDBPyConnection, s: Scope) -> set[tuple[str, int]]:
+    """(unit, year) pairs with a dialogue conference in that year up to the range's end (the rule is once a year, so
+    a quarter ending on 31/12 counts the year's conferences, not only the quarter's)."""
+    rows = con.execute(
+        "select distinct unit_code, year(dialogue_date) from dialogues where list_contains(?, unit_code) "
+        "and dialogue_date between ? and ?",
+        [s.codes, date(s.start.year, 1, 1), s.end],
+    ).fetchall()
+    return {(c, y) for c, y in rows}
 
 
 def registers(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
@@ -293,15 +318,20 @@ def compute(
     end: date,
     roll_forward: bool = False,
     units: reference.Units | None = None,
+    today: date | None = None,
+    on_time_days: int = config.ON_TIME_DAYS,
 ) -> dict[str, object]:
-    """Every indicator id for a unit or group over [start, end]."""
+    """Every indicator id for a unit or group over [start, end]; `today` decides which months' reports are due."""
     s = scope(code, start, end, roll_forward, units)
     cover = covered_days(con, s)
     out = tthc(con, s)
-    out |= petition_stats(petition_rows(con, s), start, end)
+    out |= petition_stats(petition_rows(con, s), start, end, today)
     out |= reception(con, s, cover)
-    out |= {"dialogue.required": years_required(s, cover)}
+    out |= {
+        "dialogue.required": years_required(s, cover),
+        "dialogue.required_held": years_held(s, cover, dialogue_years(con, s)),
+    }
     out |= registers(con, s)
     out |= plan(con, s)
-    out |= coverage.reporting(con, list(s.units), start, end)
+    out |= coverage.reporting(con, list(s.units), start, end, on_time_days, today)
     return dict(sorted(out.items()))

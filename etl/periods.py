@@ -125,3 +125,35 @@ def iso_weeks(start: date, end: date) -> list[date]:
 
 def fmt_date(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+def shift_months(d: date, n: int) -> date:
+    """The first day of the month n months after (before, n < 0) d's month."""
+    k = d.year * 12 + d.month - 1 + n
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def month_count(start: date, end: date) -> int:
+    """Calendar months from start's month to end's month, both included."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def window_label(start: date, end: date) -> str:
+    """A range of whole months in words: the period's own name when it is one (Quý I/2026), else «10 tháng đầu năm
+    2026», «Tháng 7–10/2026», «Tháng 11/2025 – tháng 2/2026»."""
+    y = start.year
+    for key in (
+        f"{y}-{start.month:02d}",
+        f"{y}Q{(start.month - 1) // 3 + 1}",
+        f"{y}H{1 if start.month < 7 else 2}",
+        f"{y}M9",
+        str(y),
+    ):
+        p = parse(key)
+        if (p.start, p.end) == (start, end):
+            return p.label
+    if end.year == y and start.month == 1:
+        return f"{end.month} tháng đầu năm {y}"
+    if end.year == y:
+        return f"Tháng {start.month}–{end.month}/{y}"
+    return f"Tháng {start.month}/{y} – tháng {end.month}/{end.year}"

@@ -7,7 +7,7 @@ from ui import cards, charts, fmt
 from ui.page import LOAD_HINT, header
 
 view = header("Cải cách hành chính")
-sel, f, before = view.sel, view.figures(), view.previous()
+sel, f = view.sel, view.figures()
 if f["tthc.received_new"] is None:
     st.info(
         f"Chưa có số liệu thủ tục hành chính (trang «TTHC» của báo cáo) của {sel.unit.name} "
@@ -15,7 +15,7 @@ if f["tthc.received_new"] is None:
         icon=":material/info:",
     )
     st.stop()
-args = (f, before, sel.compare_label, sel.code, sel.end)
+args = view.card_args()
 
 
 def verdict(ind: str) -> str:
@@ -42,6 +42,8 @@ st.caption(
 points = view.series()
 filled = [i for i, p in enumerate(points) if p["tthc.received_new"] is not None]
 points = points[filled[0] : filled[-1] + 1] if filled else []  # quarterly/yearly workbooks only: no monthly point
+# rates are drawn year-to-date (from the start of the range to each month's end): the last point is the card's figure
+to_date = view.cumulative()[filled[0] : filled[-1] + 1] if filled else []
 gaps = [fmt.short_label(p["period"]) for p in points if p["tthc.received_new"] is None]
 resolution = view.detail("tthc_resolution_by_period", tuple((p["period"].start, p["period"].end) for p in points))
 rows = [
@@ -91,9 +93,9 @@ else:
     ]:
         target = targets.target_for(ind, sel.code, sel.end, f)
         fig = charts.trend(
-            points, {ind: label}, f"{title} {fmt.pct(f[ind])}{verdict(ind)}", target=target.value if target else None
+            to_date, {ind: label}, f"{title} {fmt.pct(f[ind])}{verdict(ind)}", target=target.value if target else None
         )
-        values = [p[ind] for p in points if p[ind] is not None]
+        values = [p[ind] for p in to_date if p[ind] is not None]
         floor = min(values + ([target.value] if target else []), default=0)
         fig.update_yaxes(
             range=[max(0, int((floor - 0.05) * 10) * 10), 101]
@@ -104,8 +106,9 @@ else:
             )  # the target label (drawn at the left) goes below its line, away from the first points
         with col:
             show(fig)
+    st.caption(charts.TO_DATE_CAPTION)
     if gaps:
-        st.caption(f"Chưa có báo cáo thủ tục hành chính: {', '.join(gaps)} (cột để trống, đường bị ngắt).")
+        st.caption(f"Chưa có báo cáo thủ tục hành chính: {', '.join(gaps)} (cột để trống).")
 
 st.subheader("Theo lĩnh vực")
 NUMBER_COLUMNS = ("Tiếp nhận", "Nộp trực tuyến", "Đã giải quyết", "Quá hạn", "Đúng hạn", "Tồn quá hạn")

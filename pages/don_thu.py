@@ -7,7 +7,7 @@ from ui import cards, charts, fmt
 from ui.page import LOAD_HINT, header
 
 view = header("Đơn thư, khiếu nại, tố cáo")
-sel, f, before = view.sel, view.figures(), view.previous()
+sel, f = view.sel, view.figures()
 if not f["petitions.received"] and not f["petitions.must_resolve"]:
     st.info(
         f"Không có đơn thư nào của {sel.unit.name} trong {sel.label[0].lower() + sel.label[1:]}: chưa phát sinh đơn, hoặc trang «Đơn thư» "
@@ -15,7 +15,7 @@ if not f["petitions.received"] and not f["petitions.must_resolve"]:
         icon=":material/info:",
     )
     st.stop()
-args = (f, before, sel.compare_label, sel.code, sel.end)
+args = view.card_args()
 target = targets.target_for("petitions.resolution_rate", sel.code, sel.end, f)
 status = targets.status(f["petitions.resolution_rate"], target)
 
@@ -39,6 +39,8 @@ filled = [
     i for i, p in enumerate(points) if p["reporting.received"]
 ]  # open cases carry into months nobody reported yet:
 points = points[filled[0] : filled[-1] + 1] if filled else []  # draw only up to the last month with a report
+# year-to-date (from the start of the range to each month's end): the last bars and points are the cards' figures
+to_date = view.cumulative()[filled[0] : filled[-1] + 1] if filled else []
 
 
 def show(fig) -> None:
@@ -49,7 +51,7 @@ if points:
     left, right = st.columns(2)
     with left:
         fig = charts.stacked(
-            points,
+            to_date,
             {
                 "petitions.received": ("Tiếp nhận", charts.LIGHT),
                 "petitions.must_resolve": ("Phải giải quyết", charts.GREY),
@@ -62,13 +64,13 @@ if points:
     with right:
         verdict = cards.verdict("petitions.resolution_rate", f, sel.code, sel.end)
         fig = charts.trend(
-            points,
+            to_date,
             {"petitions.resolution_rate": "Tỷ lệ giải quyết", "petitions.on_time_rate": "Tỷ lệ đúng hạn"},
             f"Tỷ lệ giải quyết {fmt.pct(f['petitions.resolution_rate'])}{verdict}",
             target=target.value if target else None,
         )
         first = [
-            next((p[k] for p in points if p[k] is not None), 1)
+            next((p[k] for p in to_date if p[k] is not None), 1)
             for k in ("petitions.resolution_rate", "petitions.on_time_rate")
         ]
         if target and min(first) >= target.value:
@@ -77,8 +79,9 @@ if points:
             )  # the target label (drawn at the left) goes below its line, away from the first points
         show(fig)
     st.caption(
-        "Ở từng tháng (quý), đơn phải giải quyết gồm cả đơn kỳ trước chuyển sang; tỷ lệ của kỳ không có đơn "
-        "được để trống (không phát sinh). Đường đỏ nét đứt: chỉ tiêu tỷ lệ giải quyết."
+        "Cột và đường tính lũy kế từ đầu kỳ đến hết từng tháng (quý): đơn phải giải quyết là đơn đã thụ lý chưa giải "
+        "quyết xong khi bắt đầu kỳ hoặc thụ lý trong kỳ, nên cột và điểm cuối cùng bằng con số ở thẻ. "
+        "Đường đỏ nét đứt: chỉ tiêu tỷ lệ giải quyết."
     )
 else:
     st.caption("Chưa có tháng nào đủ báo cáo để vẽ diễn biến theo tháng.")

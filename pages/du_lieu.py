@@ -1,7 +1,5 @@
 """Dữ liệu: where the figures come from (the loaded workbooks), whether every unit reported on time, and a download of the figures."""
 
-from datetime import date
-
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -31,24 +29,22 @@ right.download_button(
 st.subheader(":material/assignment_turned_in: Tình hình gửi báo cáo")
 c1, c2, c3 = st.columns(3)
 c1.metric(
-    "Đơn vị đã nộp đủ báo cáo cả kỳ",
-    f"{fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])}",
+    "Báo cáo tháng đã nhận / đã đến hạn",
+    f"{fmt.num(f['reporting.months_received'])}/{fmt.num(f['reporting.months_due'])}",
     border=True,
+    help="Cộng theo từng xã và từng tháng đã đến hạn nộp; xã chưa thành lập (hoặc đã sáp nhập) trong tháng thì không phải nộp.",
 )
-c2.metric("Tỷ lệ nộp đủ", fmt.pct(f["reporting.completeness"]), border=True)
+c2.metric(
+    "Tỷ lệ nộp đủ", fmt.pct(f["reporting.completeness"]) if f["reporting.months_due"] else "Chưa đến hạn", border=True
+)
 c3.metric(
     "Tỷ lệ nộp đúng hạn",
-    fmt.pct(f["reporting.timeliness"]),
+    fmt.pct(f["reporting.timeliness"]) if f["reporting.months_due"] else "Chưa đến hạn",
     border=True,
-    help=f"Nộp trong {config.ON_TIME_DAYS} ngày sau khi kết thúc kỳ (tính theo ngày nhận bản đầu tiên).",
+    help=f"Nộp trong {config.ON_TIME_DAYS} ngày sau khi hết tháng (tính theo ngày nhận bản đầu tiên).",
 )
-
-if not f["reporting.expected"]:
-    st.caption(
-        "Đơn vị chưa được thành lập vào ngày đầu của kỳ đã chọn nên không tính tỷ lệ cho cả kỳ; xem từng tháng dưới đây."
-    )
-elif sel.end >= date.today():
-    st.caption("Kỳ đã chọn chưa kết thúc nên chưa đơn vị nào có thể nộp đủ báo cáo cả kỳ; xem từng tháng dưới đây.")
+if not f["reporting.months_due"]:
+    st.caption(f"Chưa tháng nào của kỳ đã chọn đến hạn nộp (hạn là {config.ON_TIME_DAYS} ngày sau khi hết tháng).")
 summary = view.detail("reporting_summary", config.ON_TIME_DAYS)
 STATES = {  # label, short label inside a commune's bar, colour, pattern (so the state is not told by colour alone)
     "on_time": ("Đúng hạn", "Đúng<br>hạn", charts.COLORS["met"], ""),

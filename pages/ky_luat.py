@@ -7,8 +7,8 @@ from ui import cards, charts, fmt
 from ui.page import header
 
 view = header("Kỷ luật, kiểm tra công vụ")
-sel, f, before = view.sel, view.figures(), view.previous()
-args = (f, before, sel.compare_label, sel.code, sel.end)
+sel, f = view.sel, view.figures()
+args = view.card_args()
 
 
 def count_bars(rows: list[dict], title: str, highlight: frozenset = frozenset()):

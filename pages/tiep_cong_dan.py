@@ -12,8 +12,8 @@ from ui import cards, charts, fmt
 from ui.page import header
 
 view = header("Tiếp công dân, đối thoại")
-sel, f, before = view.sel, view.figures(), view.previous()
-args = (f, before, sel.compare_label, sel.code, sel.end)
+sel, f = view.sel, view.figures()
+args = view.card_args()
 units = reference.units()
 shared_names = {
     n for n, k in Counter(u.name for u in units).items() if k > 1

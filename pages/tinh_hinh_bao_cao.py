@@ -12,13 +12,17 @@ from ui.page import header
 
 view = header("Tình hình gửi báo cáo")
 sel = view.sel
-t = cd.reporting_table(str(view.path), view.version, sel.code, sel.start, sel.end, config.ON_TIME_DAYS, date.today())
+# the whole selected period (months not due yet show as «chưa đến hạn»); its rates count only the months due, so they
+# equal the completeness every other screen shows for the same selection (etl.coverage.month_rates)
+t = cd.reporting_table(
+    str(view.path), view.version, sel.code, sel.period_start, sel.period_end, config.ON_TIME_DAYS, date.today()
+)
 months = [periods.parse(k) for k in t["months"]]
 tot = t["totals"]
 
 c1, c2, c3 = st.columns(3)
 c1.metric(
-    "Báo cáo tháng đã nộp / phải nộp",
+    "Báo cáo tháng đã nhận / đã đến hạn",
     f"{fmt.num(tot['received'])}/{fmt.num(tot['expected'])}",
     border=True,
     help="Cộng theo từng xã và từng tháng đã đến hạn nộp; xã chưa thành lập (hoặc đã sáp nhập) trong tháng thì không phải nộp.",
@@ -43,7 +47,7 @@ if latest:
         st.dataframe(
             [
                 {
-                    "Xã": cd.unit_name(m["unit_code"], sel.start, sel.end),
+                    "Xã": cd.unit_name(m["unit_code"], sel.period_start, sel.period_end),
                     "Kỳ báo cáo": latest.label,
                     "Hạn nộp": fmt.day(m["deadline"]),
                     "Đã quá hạn": f"{fmt.num(m['days_late'])} ngày",
@@ -60,30 +64,33 @@ if latest:
         st.caption(f"Chưa đến hạn nộp: {', '.join(later)} (hạn là {config.ON_TIME_DAYS} ngày sau khi hết tháng).")
 
 st.subheader(":material/grid_on: Báo cáo từng tháng của từng xã")
-frame, column_config = cd.reporting_grid(t, sel.start, sel.end, sel.is_group)
+frame, column_config = cd.reporting_grid(t, sel.period_start, sel.period_end, sel.is_group)
 st.dataframe(frame, hide_index=True, column_config=column_config, height=min(40 + 35 * len(frame.data), 760))
 st.caption(cd.GRID_LEGEND)
 
-points = [
-    {
-        "period": m,
-        "reporting.completeness": r["reporting.completeness"] if r["due"] else None,
-        "reporting.timeliness": r["reporting.timeliness"] if r["due"] else None,
-    }
-    for m, r in zip(months, t["per_month"])
-]
-shown = [p for p in points if p["reporting.completeness"] is not None]
-if len(shown) > 1:
-    low = min(shown, key=lambda p: (p["reporting.completeness"], p["period"]))
-    late = min(shown, key=lambda p: (p["reporting.timeliness"], p["period"]))
-    title = (
-        f"Nộp đủ thấp nhất {fmt.short_label(low['period'])} ({fmt.pct(low['reporting.completeness'])})"
-        if low["reporting.completeness"] < 1
-        else "Tháng nào cũng nhận đủ báo cáo"
+# year-to-date rates (running sums of the months due): the last point is the card's figure, and one commune's line does
+# not jump between 0 % and 100 % month by month
+points, sums = [], {"due": 0, "received": 0, "on_time": 0}
+for m, r in zip(months, t["per_month"]):
+    if r["due"]:
+        sums = {k: sums[k] + r[f"reporting.months_{k}"] for k in sums}
+    points.append(
+        {
+            "period": m,
+            "reporting.completeness": sums["received"] / sums["due"] if r["due"] and sums["due"] else None,
+            "reporting.timeliness": sums["on_time"] / sums["due"] if r["due"] and sums["due"] else None,
+        }
     )
-    if late["reporting.timeliness"] < 1:
-        title += f"; nộp đúng hạn thấp nhất {fmt.short_label(late['period'])} ({fmt.pct(late['reporting.timeliness'])})"
+monthly = [r for r in t["per_month"] if r["due"] and r["reporting.completeness"] is not None]
+if len([p for p in points if p["reporting.completeness"] is not None]) > 1:
+    title = f"Nộp đủ {fmt.pct(tot['completeness'])}, đúng hạn {fmt.pct(tot['timeliness'])}"
+    low = min(monthly, key=lambda r: (r["reporting.completeness"], r["period_key"]))
+    if low["reporting.completeness"] < 1:
+        title += f"; tháng thiếu nhiều nhất {fmt.short_label(periods.parse(low['period_key']))}"
     fig = charts.trend(
-        points, {"reporting.completeness": "Tỷ lệ nộp đủ", "reporting.timeliness": "Tỷ lệ nộp đúng hạn"}, title
+        points,
+        {"reporting.completeness": "Tỷ lệ nộp đủ (lũy kế)", "reporting.timeliness": "Tỷ lệ nộp đúng hạn (lũy kế)"},
+        title,
     )
     charts.show_trend(fig, months, view.merger())
+    st.caption(charts.TO_DATE_CAPTION)

@@ -1,14 +1,19 @@
-"""Tổng quan: one card per area of the plan with its headline figure, target, status and change; then what needs attention."""
+"""Tổng quan: each rate against its target (the picture meeting screen 1 has), one card per area of the plan with its
+figure, target and change, the reporting figure, then what needs attention — most serious first, each line a link."""
 
 import streamlit as st
 
-from etl import config
-from ui import cards, fmt
+from etl import attention, config
+from ui import cards, charts, fmt, overview
 from ui.page import header
 
 view = header("Tổng quan thực hiện Chỉ thị 33/CT-TTg")
-sel, f, before = view.sel, view.figures(), view.previous()
-args = (f, before, sel.compare_label, sel.code, sel.end)
+sel, f = view.sel, view.figures()
+args = view.card_args()
+
+rows = overview.target_rows(f, sel.code, sel.end)
+fig = overview.target_bars(rows, charts.COLORS, font=15)
+charts.show(charts.layout(fig, overview.summary_title(rows), height=90 + 58 * len(rows), percent=True))
 
 AREAS = [  # indicator, card title, lower is better, note when there is no target
     ("tthc.on_time_rate", "Cải cách hành chính: hồ sơ giải quyết đúng hạn", False, ""),
@@ -25,39 +30,38 @@ for row in range(0, len(AREAS), 4):
         with col:
             cards.card(ind, title, *args, lower_is_better=lower, note=note)
 
-extra = []
-if f["dialogue.required"]:
-    extra.append(
-        f"Đối thoại: {fmt.num(f['dialogue.sessions'])} hội nghị, quy định tối thiểu {fmt.num(f['dialogue.required'])} (1 lần/năm mỗi xã)."
-    )
+extra = [f"Báo cáo: {overview.reporting_sentence(f)}."]
 if f["discipline.decisions"]:
     extra.append(
-        f"Kỷ luật: {fmt.num(f['discipline.harassment'])} trong {fmt.num(f['discipline.decisions'])} quyết định về sách nhiễu, cửa quyền, hách dịch."
+        f"Kỷ luật: {fmt.num(f['discipline.harassment'])} trong {fmt.num(f['discipline.decisions'])} quyết định "
+        "về sách nhiễu, cửa quyền, hách dịch."
     )
-extra.append(
-    f"Báo cáo đã nhận đủ kỳ: {fmt.num(f['reporting.received'])}/{fmt.num(f['reporting.expected'])} đơn vị "
-    f"({fmt.pct(f['reporting.completeness'])}); đúng hạn: {fmt.pct(f['reporting.timeliness'])}."
-)
-st.caption(" · ".join(extra))
+st.markdown(" · ".join(extra))
 
 st.subheader("Cần chú ý")
 items = view.detail("attention", config.ON_TIME_DAYS)
 if not items:
     st.success("Không có việc vi phạm quy định trong kỳ đã chọn.", icon=":material/check_circle:")
-ICONS = {
-    "reception": ":material/event_busy:",
-    "petitions": ":material/schedule:",
-    "dialogue": ":material/forum:",
-    "reporting": ":material/assignment_late:",
-}
-for item in items[:15]:
-    st.markdown(f"{ICONS[item['kind']]} {item['text']}")
-if len(items) > 15:
-    st.caption(f"… và {len(items) - 15} việc khác. Xem chi tiết ở từng trang.")
+routed = bool(st.session_state.get("_router"))
+shown = 0
+for heading, its in overview.grouped(items, sel.is_group):
+    if heading:
+        st.markdown(f"**{heading}**")
+    for item in its:
+        icon, label = overview.ICONS[item["severity"]], item["text"]
+        if routed:  # a link to the page that explains it, same selection
+            st.page_link(overview.PAGE_FILES[item["page"]], label=label, icon=icon, query_params=sel.query())
+        else:
+            st.markdown(f"{icon} {label}")
+        shown += 1
+if len(items) > shown:
+    st.caption(f"… và {fmt.num(len(items) - shown)} việc của các xã khác. Xem chi tiết ở từng trang.")
+if items:
+    st.caption(
+        "Xếp theo mức độ: " + " → ".join(attention.SEVERITY_LABELS.values()) + ". Bấm một dòng để mở trang giải thích."
+    )
 
-if st.session_state.get(
-    "_router"
-):  # a link (it also opens in a new window for the projector); not when the page runs alone
+if routed:  # a link (it also opens in a new window for the projector); not when the page runs alone
     st.page_link(
         "pages/trinh_chieu.py",
         label="Trình chiếu cho cuộc họp",

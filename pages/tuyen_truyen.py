@@ -1,7 +1,5 @@
 """Tuyên truyền, giám sát, Dân vận khéo, tiến độ kế hoạch: plan items II.1, II.2, II.6 and III of the commune plan."""
 
-from datetime import date
-
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -10,8 +8,8 @@ from ui import cards, charts, fmt
 from ui.page import header
 
 view = header("Tuyên truyền, giám sát, Dân vận khéo, tiến độ kế hoạch")
-sel, f, before = view.sel, view.figures(), view.previous()
-args = (f, before, sel.compare_label, sel.code, sel.end)
+sel, f = view.sel, view.figures()
+args = view.card_args()
 NO_TARGET = "Không đặt chỉ tiêu"
 units = reference.units()
 
@@ -127,17 +125,7 @@ st.subheader(":material/checklist: Tiến độ thực hiện kế hoạch (mụ
 tasks = view.detail("plan_tasks")
 c1, c2 = st.columns([1, 2])
 with c1:
-    # judged on today while the year runs: the 100 % target is due at the year end, not on a future 31/12
-    cards.card(
-        "plan.done_rate",
-        "Nhiệm vụ kế hoạch đã hoàn thành",
-        f,
-        before,
-        sel.compare_label,
-        sel.code,
-        min(sel.end, date.today()),
-        note="Chỉ tiêu 100 % vào cuối năm",
-    )
+    cards.card("plan.done_rate", "Nhiệm vụ kế hoạch đã hoàn thành", *args)
 with c2:
     if tasks:
         latest = sorted({periods.parse(t["period_key"]).label for t in tasks})

@@ -96,10 +96,11 @@ def test_download_holds_the_figures(loaded):
     figures, before = indicators(loaded, "NX03", "2024Q1"), indicators(loaded, "NX03", "2023Q4")
     ws = book_["Chỉ số"]
     head = [c.value for c in ws[1]]
-    assert (
-        head[:6] == ["Lĩnh vực", "Chỉ số", "Giá trị", "Chỉ tiêu", "Đánh giá", "Nguồn chỉ tiêu"]
-        and head[6] == "Kỳ so sánh: Quý IV/2023"
-    )
+    assert head[:6] == ["Lĩnh vực", "Chỉ số", "Giá trị", "Chỉ tiêu", "Đánh giá", "Nguồn chỉ tiêu"] and head[6:9] == [
+        "Cùng các tháng kỳ này (Quý I/2024)",
+        "Kỳ so sánh (Quý IV/2023)",
+        "Thay đổi",
+    ]
     ids = {name: ind for ind, name in INDICATOR_NAMES.items()}
     rows = {ids[r[1].value]: r for r in ws.iter_rows(min_row=2)}
     assert set(rows) == set(figures)
@@ -110,16 +111,15 @@ def test_download_holds_the_figures(loaded):
         else:
             assert cell.value == pytest.approx(value), ind
             assert cell.number_format == ("0.0%" if targets.is_rate(ind) else "#,##0")
-        assert rows[ind][6].value == (
+        assert rows[ind][7].value == (
             pytest.approx(before[ind])
             if before[ind] is not None
             else (NO_DENOMINATOR if targets.is_rate(ind) else None)
         )
     assert figures["tthc.received_new"] == 2 * 1244 and figures["outreach.participants"] == 50 + 95
     assert rows["tthc.on_time_rate"][3].value == 0.95 and rows["tthc.on_time_rate"][4].value == "Đạt"
-    assert (
-        rows["plan.done_rate"][4].value == "Chỉ tiêu tính vào cuối năm"
-    )  # 100 % is due on 31/12, not at the end of Q1
+    # 100 % is due on 31/12, not at the end of Q1: named, with what it stands at, not judged
+    assert rows["plan.done_rate"][4].value.startswith("xét vào cuối năm 2024; hiện đạt")
 
     loads = list(book_["Tệp đã nạp"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in loads] == ["Tháng 2/2024", "Tháng 3/2024"]
@@ -131,6 +131,7 @@ def test_download_holds_the_figures(loaded):
     info = dict(book_["Thông tin"].iter_rows(values_only=True))
     assert (
         info["Kỳ báo cáo"] == "Quý I/2024"
+        and info["So sánh"] == "Quý I/2024 so với quý IV/2023"
         and DIRECTIVE in info["Căn cứ"]
         and "Chỉ thị 33/CT-TTg ngày 26/11/2021" in info["Căn cứ"]
     )

@@ -56,9 +56,12 @@ def test_points_and_change():
 @pytest.mark.parametrize("kind, key, mode, expected", TEST_CASES_COMPARE)
 def test_comparison_range(kind, key, mode, expected):
     p = parse(key)
-    assert filters.comparison(kind, p.start, p.end, mode)[:2] == expected
+    c = filters.resolve("38", kind, p.start, p.end, mode, False, today=date(2026, 11, 29)).window.compare
+    assert ((c.start, c.end) if c else (None, None)) == expected
 
 
 def test_custom_range_compares_with_the_same_length_before():
-    a, b, label = filters.comparison("tuy_chon", date(2024, 3, 1), date(2024, 5, 31), "ky_truoc")
-    assert (a, b, label) == (date(2023, 12, 1), date(2024, 2, 29), "T12/2023 – T2/2024")
+    sel = filters.resolve("38", "tuy_chon", date(2024, 3, 1), date(2024, 5, 31), "ky_truoc", False, date(2026, 11, 29))
+    c = sel.window.compare
+    assert (c.start, c.end, c.label) == (date(2023, 12, 1), date(2024, 2, 29), "Tháng 12/2023 – tháng 2/2024")
+    assert sel.compare_label == "so với tháng 12/2023 – tháng 2/2024"

@@ -756,11 +756,19 @@ TEST_CASES_REPORTING = [
         "2024-03",
         {"reporting.expected": 16, "reporting.received": 5, "reporting.on_time": 4, "reporting.timeliness": 0.25},
     ),
-    # the quarter is covered only by NX03's Q1 workbook (NX04 has February only)
+    # the quarter: 16 communes x 3 months = 48 reports due; received NX01, NX02, NX05, NX06 March, NX04 February and
+    # NX03's quarter (3 months) = 8; only NX03 sent every month (and on time)
     (
         "NX",
         "2024Q1",
-        {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1},
+        {
+            "reporting.months_due": 48,
+            "reporting.months_received": 8,
+            "reporting.completeness": 8 / 48,
+            "reporting.expected": 16,
+            "reporting.received": 1,
+            "reporting.on_time": 1,
+        },
     ),
     (
         "NX02",
@@ -777,7 +785,13 @@ TEST_CASES_REPORTING = [
     (
         "NX",
         "2025Q3",
-        {"reporting.expected": 6, "reporting.received": 0, "reporting.completeness": 0.0, "reporting.timeliness": 0.0},
+        {
+            "reporting.expected": 6,
+            "reporting.received": 0,
+            "reporting.months_due": 18,
+            "reporting.completeness": 2 / 18,
+            "reporting.timeliness": 1 / 18,
+        },
     ),
     ("NX03", "2025-07", {"reporting.expected": 0, "reporting.completeness": None}),
     (
@@ -792,14 +806,27 @@ TEST_CASES_REPORTING = [
         },
     ),
     ("X04", "2025-07", {"reporting.expected": 1, "reporting.received": 1, "reporting.on_time": 0}),
-    # the year 2025: units valid on 01/01/2025 are the 16 old communes; each only has to cover its own life (to 30/06/2025):
-    # NX03's 2025H1 workbook (received 05/07/2025, due 10/07) does -> 1 received, on time; the X0* are not expected
+    # the year 2025: 16 old communes x 6 months + 6 new communes x 6 months = 132 reports due; received NX03's 2025H1
+    # (6 months, on time: received 05/07, due 10/07), X01 and X04 July (X04 late) = 8, on time 7; every unit with a month
+    # due is expected (22), only NX03 sent all of its months
     (
         "38",
         "2025",
-        {"reporting.expected": 16, "reporting.received": 1, "reporting.completeness": 1 / 16, "reporting.on_time": 1},
+        {
+            "reporting.months_due": 132,
+            "reporting.months_received": 8,
+            "reporting.completeness": 8 / 132,
+            "reporting.timeliness": 7 / 132,
+            "reporting.expected": 22,
+            "reporting.received": 1,
+            "reporting.on_time": 1,
+        },
     ),
-    ("NX", "2025", {"reporting.expected": 16, "reporting.received": 1, "reporting.on_time": 1}),
+    (
+        "NX",
+        "2025",
+        {"reporting.expected": 22, "reporting.received": 1, "reporting.on_time": 1, "reporting.months_due": 132},
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from etl.demo import build_demo
 from tests.conftest import ROOT, using_database
 
-PAGES = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
+PAGES = re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
 LOADING_PAGES = {"pages/nhap_so_lieu.py", "pages/lich_su_nhap.py"}  # not figures of a period: no "no report" state
 UNITS = {"NX03", "NX06", "NX11", "X04", "X01"}
 TEST_CASES_SMOKE = [  # (unit, period key, has data)
@@ -89,7 +89,7 @@ def test_link_opens_unit_period_and_comparison(demo_db):
     assert at.selectbox(key="don_vi").value == "NX03"
     assert at.selectbox(key="loai_ky").value == "quy" and at.selectbox(key="quy").value == 1
     assert at.radio(key="so_sanh").value == "cung_ky"
-    assert "**Xã Bình Lương** — Quý I/2024 · so sánh với Quý I/2023" in page_text(at)
+    assert "**Xã Bình Lương** — Quý I/2024 so với cùng kỳ năm 2023" in page_text(at)
     at.selectbox(key="nam").set_value(2025).run()
     assert {k: at.query_params[k] for k in ("don_vi", "ky", "so_sanh")} == {
         "don_vi": "NX03",

@@ -10,6 +10,9 @@ from ui import fmt
 COLORS = {"met": "#1a7f37", "near": "#b45309", "not_met": "#c62828", None: "#475569"}
 BLUE, GREY, LIGHT = "#1f5fa8", "#94a3b8", "#cbd5e1"
 FONT = "Source Sans Pro, Arial, sans-serif"
+TO_DATE_CAPTION = (
+    "Đường tỷ lệ tính lũy kế: mỗi điểm là tỷ lệ từ đầu kỳ đến hết tháng (quý) đó, nên điểm cuối cùng bằng con số ở thẻ."
+)
 PLOTLY_CONFIG = {"displayModeBar": False, "locale": "vi"}
 
 

@@ -6,6 +6,7 @@ No page runs SQL or computes a rate: everything comes from `etl.indicators` and 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +70,33 @@ def series(path: str, data_version: tuple, code: str, start: date, end: date, ro
         con.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def cumulative(
+    path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False
+) -> list[dict]:
+    """The indicators from the start of the range to the end of each month (or quarter): year-to-date points whose last
+    one is the headline figure, so a rate chart never contradicts its card."""
+    con = _connect(path)
+    try:
+        return [
+            {"period": p} | indicators.compute(con, code, start, p.end, roll_forward=roll_forward)
+            for p in sub_periods(start, end)
+        ]
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Compared:
+    """Both sides of a comparison: `now` over the compared part of the headline window, `then` over the window it is
+    compared with, and the words for it («so với cùng kỳ năm 2025»)."""
+
+    now: dict
+    then: dict
+    text: str
+    basis: str = ""
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def detail(
     path: str, data_version: tuple, name: str, code: str, start: date, end: date, roll_forward: bool = False, *args
@@ -98,7 +126,8 @@ class View:
     """The selection bound to the database, so pages call view.figures() instead of threading arguments."""
 
     def __init__(self, sel, path: Path):
-        self.sel, self.path, self.version = sel, path, version(path)
+        # today is part of the cache key: which months are due (and so every to-date figure) changes with the day
+        self.sel, self.path, self.version = sel, path, version(path) + (date.today(),)
 
     def _args(self, start: date | None = None, end: date | None = None):
         return (
@@ -113,13 +142,23 @@ class View:
     def figures(self) -> dict:
         return figures(*self._args())
 
-    def previous(self) -> dict | None:
-        if self.sel.compare_start is None:
+    def previous(self) -> Compared | None:
+        """The comparison etl.windows chose for the selection (same months, same point in time for stocks)."""
+        c = self.sel.window.compare
+        if c is None:
             return None
-        return figures(*self._args(self.sel.compare_start, self.sel.compare_end))
+        now = figures(*self._args(c.now_start, c.now_end))
+        return Compared(now, figures(*self._args(c.start, c.end)), c.text, c.basis)
+
+    def card_args(self) -> tuple:
+        """What every card takes after its indicator and title: figures, comparison, unit, the day targets are read on."""
+        return self.figures(), self.previous(), self.sel.code, self.sel.end
 
     def series(self) -> list[dict]:
         return series(*self._args())
+
+    def cumulative(self) -> list[dict]:
+        return cumulative(*self._args())
 
     def merger(self) -> date | None:
         """The day new communes replaced old ones inside the range (1/7/2025), when the selection spans it."""

@@ -42,9 +42,12 @@ INDICATOR_NAMES = {  # every id of etl.indicators.compute, in the order of the p
     "reception.crowd_groups": "Đoàn đông người được tiếp",
     "reception.chair_days": "Ngày Chủ tịch tiếp công dân định kỳ",
     "reception.chair_required": "Ngày Chủ tịch phải tiếp công dân theo quy định",
+    "reception.chair_weeks": "Tuần (tháng) Chủ tịch phải tiếp công dân định kỳ",
+    "reception.chair_weeks_met": "Tuần (tháng) Chủ tịch tiếp công dân đủ quy định",
     "reception.chair_compliance": "Tỷ lệ tuần Chủ tịch tiếp công dân đúng quy định",
     "dialogue.sessions": "Hội nghị đối thoại với Nhân dân",
     "dialogue.required": "Hội nghị đối thoại tối thiểu theo quy định",
+    "dialogue.required_held": "Xã-năm đã tổ chức hội nghị đối thoại",
     "dialogue.participants": "Lượt người dự đối thoại",
     "dialogue.issues_raised": "Ý kiến, kiến nghị nêu tại đối thoại",
     "dialogue.answer_rate": "Tỷ lệ ý kiến được trả lời tại đối thoại",
@@ -61,11 +64,14 @@ INDICATOR_NAMES = {  # every id of etl.indicators.compute, in the order of the p
     "emulation.models": "Mô hình «Dân vận khéo» được công nhận",
     "plan.tasks": "Nhiệm vụ trong kế hoạch",
     "plan.done_rate": "Tỷ lệ nhiệm vụ kế hoạch đã hoàn thành",
-    "reporting.expected": "Đơn vị phải báo cáo",
-    "reporting.received": "Đơn vị đã nộp đủ báo cáo",
-    "reporting.completeness": "Tỷ lệ đơn vị nộp đủ báo cáo",
-    "reporting.on_time": "Đơn vị nộp báo cáo đúng hạn",
-    "reporting.timeliness": "Tỷ lệ đơn vị nộp báo cáo đúng hạn",
+    "reporting.expected": "Đơn vị có báo cáo tháng đã đến hạn",
+    "reporting.received": "Đơn vị đã nộp đủ các báo cáo tháng đã đến hạn",
+    "reporting.on_time": "Đơn vị nộp đúng hạn mọi báo cáo tháng đã đến hạn",
+    "reporting.months_due": "Báo cáo tháng đã đến hạn",
+    "reporting.months_received": "Báo cáo tháng đã nhận",
+    "reporting.months_on_time": "Báo cáo tháng nộp đúng hạn",
+    "reporting.completeness": "Tỷ lệ nộp đủ (báo cáo đã nhận / đã đến hạn)",
+    "reporting.timeliness": "Tỷ lệ nộp đúng hạn (báo cáo đúng hạn / đã đến hạn)",
 }
 AREAS = {
     "tthc": "Cải cách hành chính",
@@ -116,16 +122,13 @@ def loads_table(loads: list[dict]) -> list[dict]:
 
 
 def judged(ind: str, figures: dict, unit_code: str, end: date) -> tuple[float | None, str, str]:
-    """Target value, status in words and the target's source; a year-end target before the year end is named but not judged
-    (a running year is judged on today, not on its future 31/12)."""
-    target = targets.target_for(ind, unit_code, min(end, date.today()), figures)
-    if target is None:
-        later = targets.target_for(ind, unit_code, date(end.year, 12, 31), figures)
-        if later is None:
-            return None, "", ""
-        return later.value, "Chỉ tiêu tính vào cuối năm", later.source
-    status = targets.status(figures.get(ind), target)
-    return target.value, STATUS_LABELS.get(status, NO_DENOMINATOR), target.source
+    """Target value, the verdict in words (etl.targets.assess: the same sentence as the cards) and the target's source;
+    a year-end target before the year end is named with «xét vào cuối năm»."""
+    a = targets.assess(ind, figures, unit_code, end)
+    if a.target is None:
+        return None, "", ""
+    words = (STATUS_LABELS[a.status] + (f" ({a.verdict})" if ":" in a.verdict else "")) if a.status else a.verdict
+    return a.target.value, words or NO_DENOMINATOR, a.target.source
 
 
 def _value(cell, ind: str, value) -> None:
@@ -149,8 +152,10 @@ def _header(ws, names: list[str], widths: list[int]) -> None:
 def _indicators_sheet(ws, view) -> None:
     sel, figures, before = view.sel, view.figures(), view.previous()
     heads = ["Lĩnh vực", "Chỉ số", "Giá trị", "Chỉ tiêu", "Đánh giá", "Nguồn chỉ tiêu"]
-    heads += [f"Kỳ so sánh: {sel.compare_label}"] if before is not None else []
-    _header(ws, heads, [26, 52, 14, 12, 24, 48, 22])
+    c = sel.window.compare
+    if before is not None:  # the windows etl.windows chose: the same months of each period
+        heads += [f"Cùng các tháng kỳ này ({c.label_now})", f"Kỳ so sánh ({c.label})", "Thay đổi"]
+    _header(ws, heads, [26, 52, 14, 12, 24, 48, 22, 22, 16])
     for ind, name in INDICATOR_NAMES.items():
         target, status, source = judged(ind, figures, sel.code, sel.end)
         ws.append([AREAS[ind.split(".")[0]], name, None, None, status, source])
@@ -159,7 +164,9 @@ def _indicators_sheet(ws, view) -> None:
         if target is not None:
             _value(ws.cell(row, 4), ind, target)
         if before is not None:
-            _value(ws.cell(row, 7), ind, before.get(ind))
+            _value(ws.cell(row, 7), ind, before.now.get(ind))
+            _value(ws.cell(row, 8), ind, before.then.get(ind))
+            ws.cell(row, 9).value = fmt.change_text(targets.is_rate(ind), before.now.get(ind), before.then.get(ind))
 
 
 def _loads_sheet(ws, view) -> None:
@@ -188,9 +195,10 @@ def _info_sheet(ws, view, generated: datetime) -> None:
     rows = [
         ("Đơn vị", f"{sel.unit.name} (mã {sel.code})"),
         ("Kỳ báo cáo", sel.label),
+        ("Ghi chú về kỳ", " ".join(t for t in (sel.window.running_note, sel.window.note) if t) or "–"),
         ("Từ ngày", sel.start.strftime("%d/%m/%Y")),
         ("Đến ngày", sel.end.strftime("%d/%m/%Y")),
-        ("So sánh với", sel.compare_label or "Không so sánh"),
+        ("So sánh", sel.window.phrase if sel.window.compare else "Không so sánh"),
         ("Thời điểm xuất", when(generated)),
         ("Căn cứ", f"Kế hoạch thực hiện {DIRECTIVE}"),
         ("Nguồn số liệu", "Các tệp báo cáo của đơn vị đã nạp vào hệ thống (xem trang «Tệp đã nạp»)."),

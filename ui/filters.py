@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from etl import periods, reference
+from etl import periods, reference, windows
 from etl.periods import ROMAN, Period
 
 KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "tuy_chon": "Tùy chọn"}
@@ -27,16 +27,33 @@ def keep() -> None:
 
 @dataclass(frozen=True)
 class Selection:
+    """What the user chose (unit, period, comparison) and the windows it stands for (etl.windows): start/end is the
+    headline window — the selected period up to its last month whose reports are due — and label says so."""
+
     code: str
     kind: str
-    start: date
-    end: date
-    label: str
+    period_start: date
+    period_end: date
     compare: str
-    compare_start: date | None
-    compare_end: date | None
-    compare_label: str
     roll_forward: bool
+    window: windows.Window
+
+    @property
+    def start(self) -> date:
+        return self.window.start
+
+    @property
+    def end(self) -> date:
+        return self.window.end
+
+    @property
+    def label(self) -> str:
+        return self.window.label
+
+    @property
+    def compare_label(self) -> str:
+        """«so với cùng kỳ năm 2025» (empty without a comparison)."""
+        return self.window.compare.text if self.window.compare else ""
 
     @property
     def unit(self) -> reference.Unit:
@@ -54,8 +71,8 @@ class Selection:
     @property
     def key(self) -> str:
         if self.kind == "tuy_chon":
-            return f"{self.start:%Y-%m}:{self.end:%Y-%m}"
-        return _period_for(self.kind, self.start).key
+            return f"{self.period_start:%Y-%m}:{self.period_end:%Y-%m}"
+        return _period_for(self.kind, self.period_start).key
 
 
 def _period_for(kind: str, start: date) -> Period:
@@ -71,22 +88,23 @@ def _period_for(kind: str, start: date) -> Period:
     )
 
 
-def shift_months(d: date, n: int) -> date:
-    k = d.year * 12 + d.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
+KIND_NAMES = {
+    "thang": "month",
+    "quy": "quarter",
+    "6thang": "half",
+    "9thang": "nine",
+    "nam": "year",
+    "tuy_chon": "range",
+}
+MODE_NAMES = {"ky_truoc": "truoc", "cung_ky": "cung_ky", "khong": None}
 
 
-def comparison(kind: str, start: date, end: date, mode: str) -> tuple[date | None, date | None, str]:
-    """The comparison range: the previous period of the same length, or the same dates a year earlier."""
-    if mode == "khong":
-        return None, None, ""
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    back = 12 if mode == "cung_ky" or kind == "9thang" else months
-    a = shift_months(start, -back)
-    b = periods.parse(f"{shift_months(end, -back):%Y-%m}").end
-    if kind != "tuy_chon":
-        return a, b, _period_for(kind, a).label
-    return a, b, f"T{a.month}/{a.year} – T{b.month}/{b.year}"
+def resolve(
+    code: str, kind: str, start: date, end: date, mode: str, roll: bool, today: date | None = None
+) -> Selection:
+    """The selection and its windows (etl.windows.resolve, the one rule for running periods and comparisons)."""
+    window = windows.resolve(code, start, end, KIND_NAMES[kind], MODE_NAMES[mode], today, roll)
+    return Selection(code, kind, start, end, mode, roll, window)
 
 
 def unit_label(unit: reference.Unit) -> str:
@@ -168,7 +186,6 @@ def sidebar(years: list[int]) -> Selection:
             first = st.selectbox("Từ tháng", months, key="tu", format_func=label)
             last = st.selectbox("Đến tháng", months, key="den", format_func=label)
             start, end = periods.span(min(first, last), max(first, last))
-            text = f"Từ tháng {start.month}/{start.year} đến tháng {end.month}/{end.year}"
         else:
             year = st.selectbox("Năm", years, key="nam")
             start = date(year, 1, 1)
@@ -196,7 +213,7 @@ def sidebar(years: list[int]) -> Selection:
                     1,
                 )
             p = _period_for(kind, start)
-            start, end, text = p.start, p.end, p.label
+            start, end = p.start, p.end
         mode = st.radio("So sánh với", list(COMPARE), key="so_sanh", format_func=COMPARE.get)
         roll = False
         if units.predecessors(code):
@@ -205,8 +222,7 @@ def sidebar(years: list[int]) -> Selection:
                 key="gop",
                 help="Tính cả số liệu của các xã đã sáp nhập vào xã này trước 01/7/2025.",
             )
-    a, b, compare_label = comparison(kind, start, end, mode)
-    sel = Selection(code, kind, start, end, text, mode, a, b, compare_label, roll)
+    sel = resolve(code, kind, start, end, mode, roll)
     keep = {
         k: st.query_params[k] for k in PRESENTATION_KEYS if k in st.query_params
     }  # meeting mode keeps its screen in the URL

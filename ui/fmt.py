@@ -4,38 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from etl.numbers import NO_DENOMINATOR, UNCHANGED, change, change_text, num, pct, points, shown_delta  # noqa: F401
 from etl.periods import ROMAN, Period
 
-NO_DENOMINATOR = "Không phát sinh"
 PLOTLY_SEPARATORS = ",."  # plotly: decimal comma, thousands dot
-
-
-def num(value: float | int | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"{int(value):,}".replace(",", ".")
-
-
-def pct(rate: float | None, digits: int = 1) -> str:
-    """0.953 -> '95,3 %'; a rate without a denominator is 'Không phát sinh', never 0 %."""
-    if rate is None:
-        return NO_DENOMINATOR
-    return f"{rate * 100:.{digits}f}".replace(".", ",") + " %"
-
-
-def points(delta: float | None) -> str:
-    """A change of a rate, in percentage points: +2,1 điểm %."""
-    if delta is None:
-        return ""
-    return ("+" if delta >= 0 else "-") + f"{abs(delta) * 100:.1f}".replace(".", ",") + " điểm %"
-
-
-def change(delta: float | int | None) -> str:
-    if delta is None:
-        return ""
-    return ("+" if delta >= 0 else "-") + num(abs(delta))
 
 
 def day(d: date | None) -> str:

@@ -33,8 +33,10 @@ def header(title: str) -> data.View:
         st.info("Chưa có cơ sở dữ liệu. " + LOAD_HINT + " Hoặc chạy `bash run.sh dashboard` để xem dữ liệu mẫu.")
         st.stop()
     sel = view.sel
-    compare = f" · so sánh với {sel.compare_label}" if sel.compare_label else ""
-    st.markdown(f"**{sel.unit.name}** — {sel.label}{compare}")
+    st.markdown(f"**{sel.unit.name}** — {sel.window.phrase}")
+    notes = [t for t in (sel.window.running_note, sel.window.note) if t]
+    if notes:
+        st.caption(" ".join(notes))
     merger_note(sel)
     if not view.figures()["reporting.received"] and not has_any_report(view):
         st.warning(f"Chưa có báo cáo nào của {sel.unit.name} cho {sel.label[0].lower() + sel.label[1:]}. " + LOAD_HINT)

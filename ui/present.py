@@ -10,15 +10,17 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from etl import config, reference, targets
+from etl.attention import SEVERITY_LABELS
 from etl.specs import HARASSMENT
 from ui import charts, fmt
+from ui import overview as ov
 
 TOPICS = (
     "Tổng quan",
@@ -133,34 +135,40 @@ class Screen:
 
 
 class Ctx:
-    """The figures of the selection, the comparison figures and the target/status words for one presentation."""
+    """The figures of the selection, its comparison and the target words for one presentation (the same calls as the
+    pages: etl.targets.assess for verdicts, ui.data.View.previous for changes)."""
 
     def __init__(self, view):
         self.view, self.sel, self.f, self.before = view, view.sel, view.figures(), view.previous()
 
-    def target(self, ind: str, on: date | None = None):
-        return targets.target_for(ind, self.sel.code, on or self.sel.end, self.f)
+    def assess(self, ind: str) -> targets.Assessment:
+        return targets.assess(ind, self.f, self.sel.code, self.sel.end)
 
-    def status(self, ind: str, on: date | None = None) -> str | None:
-        return targets.status(self.f[ind], self.target(ind, on))
+    def target(self, ind: str):
+        a = self.assess(ind)
+        return a.target if a.status else None
 
-    def verdict(self, ind: str, on: date | None = None) -> str:
-        """' — đạt chỉ tiêu 95 %' for a title; empty without a target or a figure."""
-        status, t = self.status(ind, on), self.target(ind, on)
-        return f" — {targets.STATUS_LABELS[status].lower()} chỉ tiêu {value_text(ind, t.value, 0)}" if status else ""
+    def status(self, ind: str) -> str | None:
+        return self.assess(ind).status
 
-    def big(self, ind: str, label: str, lower_is_better: bool = False, on: date | None = None, note: str = "") -> Big:
-        value, t = self.f.get(ind), self.target(ind, on)
-        status = targets.status(value, t)
+    def verdict(self, ind: str) -> str:
+        """' — đạt chỉ tiêu 95 %' for a title; empty when nothing is judged."""
+        a = self.assess(ind)
+        return f" — {a.verdict}" if a.status else ""
+
+    def big(self, ind: str, label: str, lower_is_better: bool = False, note: str = "") -> Big:
+        value, a = self.f.get(ind), self.assess(ind)
         b = Big(value_text(ind, value), label, ind, note, None)
-        if status:
-            b.note, b.tone = f"chỉ tiêu {value_text(ind, t.value, 0)}", status
-        old = self.before.get(ind) if self.before else None
-        if value is not None and old is not None:
-            d = value - old
-            size = fmt.points(abs(d))[1:] if targets.is_rate(ind) else fmt.num(abs(d))
-            b.change = "= không đổi" if d == 0 else f"{'▲ tăng' if d > 0 else '▼ giảm'} {size}"
-            b.change_tone = None if d == 0 else ("good" if (d > 0) != lower_is_better else "bad")
+        if a.status:
+            b.note, b.tone = a.verdict[a.verdict.find(":") + 1 :].strip() if ":" in a.verdict else a.verdict, a.status
+        elif a.target is not None and not note:
+            b.note = a.line
+        if self.before is not None:
+            d = fmt.shown_delta(targets.is_rate(ind), self.before.now.get(ind), self.before.then.get(ind))
+            if d is not None:
+                size = fmt.points(abs(d))[1:] if targets.is_rate(ind) else fmt.num(abs(d))
+                b.change = "= không đổi" if d == 0 else f"{'▲ tăng' if d > 0 else '▼ giảm'} {size}"
+                b.change_tone = None if d == 0 else ("good" if (d > 0) != lower_is_better else "bad")
         return b
 
 
@@ -239,56 +247,6 @@ def hbars(items: list[tuple[str, float, str, str]], title: str, unit: str = "") 
     fig.update_yaxes(type="category", gridcolor="white", ticksuffix="  ", tickformat="")
     if top <= 10:
         fig.update_xaxes(dtick=1)
-    return fig
-
-
-def target_bars(rows: list[tuple], title: str) -> go.Figure:
-    """Rates as bars up to 100 % with a black tick at each target; value and status in words in a column right of 100 %.
-    rows: (label, rate or None, status, target or None, words when there is no target)."""
-    rows = list(reversed(rows))
-    y = [r[0] for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            x=[(r[1] or 0) * 100 for r in rows],
-            y=y,
-            orientation="h",
-            hoverinfo="skip",
-            marker_color=[TONES[r[2]] if r[2] else BLUE for r in rows],
-        )
-    )
-    ticks = [(r[3].value * 100, label) for r, label in zip(rows, y) if r[3]]
-    fig.add_scatter(
-        x=[t for t, _ in ticks],
-        y=[label for _, label in ticks],
-        mode="markers",
-        hoverinfo="skip",
-        marker={"symbol": "line-ns", "size": 46, "line": {"width": 5, "color": INK}},
-    )
-    for label, rate, status, target, words in rows:
-        if rate is None:
-            text = "Không phát sinh"
-        else:
-            second = f"chỉ tiêu {fmt.pct(target.value, 0)}" if target else (words or "chưa có chỉ tiêu")
-            text = f"<b>{fmt.pct(rate)}</b>" + (f" · {MARKS[status]}" if status else "") + f"<br>{second}"
-        fig.add_annotation(
-            x=104,
-            y=label,
-            text=text,
-            xanchor="left",
-            showarrow=False,
-            align="left",
-            font={"size": CHART_FONT, "color": INK},
-        )
-    style(fig, title)
-    fig.update_xaxes(
-        type="linear",
-        range=[0, 165],
-        tickvals=[0, 25, 50, 75, 100],
-        ticktext=["0 %", "25 %", "50 %", "75 %", "100 %"],
-        showgrid=True,
-        gridcolor=GRID,
-    )
-    fig.update_yaxes(type="category", gridcolor="white", ticksuffix="  ", tickformat="")
     return fig
 
 
@@ -392,9 +350,8 @@ def big_html(b: Big) -> str:
 
 
 def top_html(sel, n: int) -> str:
-    compare = f" · so sánh với {phrase(sel.compare_label)}" if sel.compare_label else ""
     return (
-        f'<div class="pt-top"><span>{esc(sel.unit.name)} · {esc(sel.label)}{esc(compare)}</span>'
+        f'<div class="pt-top"><span>{esc(sel.unit.name)} · {esc(sel.window.phrase)}</span>'
         f"<span>{TOPICS[n - 1]} · {n}/{len(TOPICS)}</span></div>"
     )
 
@@ -424,38 +381,23 @@ def show(screen: Screen, n: int, sel) -> None:
 
 
 def overview(c: Ctx) -> Screen:
-    f, year_end = c.f, min(c.sel.end, date.today())
-    rates = [
-        ("tthc.on_time_rate", "Giải quyết TTHC đúng hạn", None),
-        ("tthc.online_rate", "Hồ sơ nộp trực tuyến", None),
-        ("petitions.resolution_rate", "Giải quyết đơn thư", None),
-        ("reception.chair_compliance", "Tiếp công dân định kỳ của Chủ tịch", None),
-        ("plan.done_rate", "Nhiệm vụ kế hoạch hoàn thành", year_end),
-    ]
-    judged = [(ind, label, c.status(ind, on)) for ind, label, on in rates if c.status(ind, on)]
-    missed = [phrase(label) for _, label, s in judged if s != "met"]
-    if not judged:
-        title = "Chưa có chỉ tiêu nào để đánh giá trong kỳ"
-    else:
-        met = len(judged) - len(missed)
-        title = f"Đạt {met}/{len(judged)} chỉ tiêu" + (
-            f"; chưa đạt: {', '.join(missed)}" if missed else " — đạt tất cả"
-        )
-    fig = target_bars(
-        [
-            (label, f[ind], c.status(ind, on), c.target(ind, on), "xét vào cuối năm" if ind == "plan.done_rate" else "")
-            for ind, label, on in rates
-        ],
-        "Tỷ lệ đạt được so với chỉ tiêu",
+    rows = ov.target_rows(c.f, c.sel.code, c.sel.end)
+    fig = style(ov.target_bars(rows, TONES | {None: BLUE}, CHART_FONT, INK), "Tỷ lệ đạt được so với chỉ tiêu")
+    fig.update_xaxes(tickfont={"size": CHART_FONT, "color": INK}, gridcolor=GRID)
+    items = c.view.detail("attention", config.ON_TIME_DAYS)
+    report = Big(
+        fmt.pct(c.f["reporting.completeness"]),
+        "Báo cáo tháng đã nhận",
+        "reporting.completeness",
+        ov.reporting_sentence(c.f),
     )
-    attention = c.view.detail("attention", config.ON_TIME_DAYS)
     numbers = [
         c.big("tthc.received_new", "Hồ sơ hành chính tiếp nhận"),
         c.big("petitions.received", "Đơn thư tiếp nhận"),
-        c.big("reception.citizens", "Lượt công dân được tiếp"),
-        Big(fmt.num(len(attention)), "Việc cần chú ý (màn hình 8)"),
+        report,
+        Big(fmt.num(len(items)), "Việc cần chú ý (màn hình 8)"),
     ]
-    return Screen(title, numbers, fig)
+    return Screen(ov.summary_title(rows), numbers, fig)
 
 
 def tthc(c: Ctx) -> Screen:
@@ -480,7 +422,7 @@ def tthc(c: Ctx) -> Screen:
         c.big("tthc.online_rate", "Nộp trực tuyến"),
         c.big("tthc.pending_overdue_end", "Hồ sơ tồn đã quá hạn", lower_is_better=True),
     ]
-    points = [p for p in reported(c.view.series(), "tthc.received_new")]
+    points = [p for p in reported(c.view.cumulative(), "tthc.received_new")]  # year-to-date: ends on the headline
     if len([p for p in points if p["tthc.on_time_rate"] is not None]) >= 2:
         t = c.target("tthc.on_time_rate")
         fig = go.Figure(
@@ -565,12 +507,12 @@ def petitions(c: Ctx) -> Screen:
         c.big("petitions.on_time_rate", "Giải quyết đúng hạn"),
         c.big("petitions.overdue_open", "Đơn quá hạn chưa giải quyết", lower_is_better=True),
     ]
-    points = reported(c.view.series(), "reporting.received")
-    if len(points) >= 2:
+    points = reported(c.view.cumulative(), "reporting.received")
+    if len(points) >= 2:  # year-to-date: the last pair is the headline's resolved / must resolve
         fig = columns(
             points,
             [("petitions.must_resolve", "Phải giải quyết", DARK), ("petitions.resolved", "Đã giải quyết", BLUE)],
-            "Số đơn phải giải quyết và đã giải quyết",
+            "Lũy kế từ đầu kỳ: đơn phải giải quyết và đã giải quyết",
         )
     else:
         fig = hbars(
@@ -590,7 +532,7 @@ def petitions(c: Ctx) -> Screen:
 
 
 def reception(c: Ctx) -> Screen:
-    f, sel, year_end = c.f, c.sel, c.sel.end
+    f, sel = c.f, c.sel
     if not f["reception.days"] and not f["dialogue.sessions"]:
         return Screen(
             "Chưa có buổi tiếp công dân, đối thoại nào",
@@ -609,15 +551,10 @@ def reception(c: Ctx) -> Screen:
         c.big(
             "reception.chair_days",
             "Ngày Chủ tịch tiếp định kỳ",
-            note=f"Quy định: {fmt.num(f['reception.chair_required'])} ngày",
+            note=f"Tối thiểu {fmt.num(f['reception.chair_required'])} ngày, xét theo từng tuần (tháng)",
         ),
         c.big("reception.chair_compliance", "Số tuần (tháng) đạt quy định"),
-        c.big(
-            "dialogue.sessions",
-            "Hội nghị đối thoại",
-            on=year_end,
-            note=f"Quy định: ít nhất {fmt.num(f['dialogue.required'])}",
-        ),
+        c.big("dialogue.sessions", "Hội nghị đối thoại"),
     ]
     points = reported(c.view.series(), "reception.chair_required")
     if len(points) >= 2:
@@ -728,7 +665,7 @@ def outreach(c: Ctx) -> Screen:
 
 
 def plan(c: Ctx) -> Screen:
-    f, sel, on = c.f, c.sel, min(c.sel.end, date.today())
+    f, sel = c.f, c.sel
     if not f["plan.tasks"]:
         return Screen(
             "Chưa có báo cáo tiến độ kế hoạch",
@@ -739,16 +676,11 @@ def plan(c: Ctx) -> Screen:
     for row in c.view.detail("plan_progress"):
         for k in stages:
             stages[k] += row[k]
-    verdict = c.verdict("plan.done_rate", on) or " — chỉ tiêu 100 % vào cuối năm"
+    verdict = c.verdict("plan.done_rate") or f" — {c.assess('plan.done_rate').rule}"
     title = f"Đã hoàn thành {fmt.num(stages['done'])}/{fmt.num(f['plan.tasks'])} nhiệm vụ ({fmt.pct(f['plan.done_rate'])}){verdict}"
     numbers = [
         c.big("plan.tasks", "Nhiệm vụ của kế hoạch" + (" (các xã cộng lại)" if sel.is_group else "")),
-        c.big(
-            "plan.done_rate",
-            "Nhiệm vụ đã hoàn thành",
-            on=on,
-            note="" if c.status("plan.done_rate", on) else "Chỉ tiêu 100 % vào cuối năm",
-        ),
+        c.big("plan.done_rate", "Nhiệm vụ đã hoàn thành"),
         c.big("emulation.models", "Mô hình «Dân vận khéo» được công nhận"),
     ]
     fig = hbars(
@@ -764,7 +696,7 @@ def plan(c: Ctx) -> Screen:
 
 
 def attention(c: Ctx, limit: int = 6) -> Screen:
-    f = c.f
+    """The items of «Cần chú ý», most serious first (etl.attention): for a group each line names its commune."""
     items = c.view.detail("attention", config.ON_TIME_DAYS)
     numbers = [
         c.big("petitions.overdue_open", "Đơn thư quá hạn chưa giải quyết", True),
@@ -772,25 +704,15 @@ def attention(c: Ctx, limit: int = 6) -> Screen:
     ]
     if not items:
         return Screen("Không có việc nào vi phạm quy định trong kỳ", numbers)
-    order = ("petitions", "dialogue", "reception", "reporting")
-    queues = {k: [i["text"] for i in items if i["kind"] == k and not i["text"].startswith("…")] for k in order}
-    shown: list[str] = []
-    while len(shown) < limit and any(queues.values()):  # one of each kind in turn, the most serious kinds first
-        for k in order:
-            if queues[k] and len(shown) < limit:
-                shown.append(queues[k].pop(0))
-    rest = len(items) - len(shown)
-    if rest == 1:
-        shown.append(next(i["text"] for i in items if i["text"] not in shown))
-    elif rest > 1:
-        shown.append(f"… và {fmt.num(rest)} việc khác (xem chi tiết ở trang Tổng quan).")
-    words = {
-        "petitions": f"{fmt.num(f['petitions.overdue_open'])} đơn thư quá hạn",
-        "dialogue": "chưa tổ chức đối thoại",
-        "reception": "có tuần Chủ tịch không tiếp công dân định kỳ",
-        "reporting": "báo cáo nộp muộn hoặc chưa nộp",
-    }
-    title = "Cần chú ý: " + "; ".join(words[k] for k in order if any(i["kind"] == k for i in items))
+    units = reference.units()
+    lines = [
+        (f"{units.get(i['unit_code']).name}: " if c.sel.is_group and i["unit_code"] else "") + i["text"] for i in items
+    ]
+    shown = lines[: limit + 1] if len(lines) == limit + 1 else lines[:limit]
+    if len(lines) > len(shown):
+        shown.append(f"… và {fmt.num(len(lines) - len(shown))} việc khác (xem chi tiết ở trang Tổng quan).")
+    kinds = sorted({i["severity"] for i in items})
+    title = "Cần chú ý: " + "; ".join(SEVERITY_LABELS[k].lower() for k in kinds)
     return Screen(title, numbers, items=shown)
 
 
