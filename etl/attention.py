@@ -12,7 +12,7 @@ from datetime import date
 
 import duckdb
 
-from etl import coverage, indicators, periods, targets
+from etl import config, coverage, indicators, periods, targets
 from etl.indicators import Scope
 
 SEVERITY_LABELS = {1: "Quá hạn luật định", 2: "Chưa đạt quy định, chỉ tiêu", 3: "Báo cáo chưa nộp, nộp muộn"}
@@ -159,7 +159,7 @@ def _reports(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today:
 
 def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today: date | None = None) -> list[dict]:
     """Every item, most serious first; within a severity, by unit in the scope's order."""
-    today = today or date.today()
+    today = today or config.today()
     cover = indicators.covered_days(con, s)
     items = (
         _overdue(con, s)

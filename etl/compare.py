@@ -75,7 +75,7 @@ def commune_figures(
     """Every indicator of each commune of the group over the part of the range it existed, plus the reporting months
     due / received; the first row is the group itself ("unit_code" = the group code, compute() for it)."""
     units = units or reference.units()
-    today = today or date.today()
+    today = today or config.today()
     alive = members(code, start, end, units)
     rows = [
         {"unit_code": code, "start": start, "end": end}
@@ -294,7 +294,7 @@ def reporting_table(
     the rates per month (coverage.reporting), per commune and in total (unit-months due), and who is missing for the
     latest month that is due, with the days since its deadline."""
     units = units or reference.units()
-    today = today or date.today()
+    today = today or config.today()
     alive = members(code, start, end, units)
     s = Scope(code, tuple(alive), start, end)
     months = periods.months(start, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,6 +13,13 @@ DEMO_DB = DATA / "demo.duckdb"
 REFERENCE_DIR = Path(os.environ.get("CH33_REFERENCE", DATA / "reference"))
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ON_TIME_DAYS = int(os.environ.get("CH33_ON_TIME_DAYS", "10"))  # reporting.on_time: days after the period end
+
+
+def today() -> date:
+    """The day that decides which reports are due: the system date, or $CH33_TODAY (YYYY-MM-DD) to show the dashboard
+    as it was on a given day (tests, demonstrations, checking last month's meeting figures)."""
+    fixed = os.environ.get("CH33_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 def db_path(arg: str | os.PathLike | None = None) -> Path:

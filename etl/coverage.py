@@ -78,7 +78,7 @@ def month_cells(
     where the unit did not exist on the month's first day. Every screen's completeness and timeliness comes from these."""
     from etl import periods, windows
 
-    today = today or date.today()
+    today = today or config.today()
     by_unit = reports(con, [u.code for u in units], start, end)
     out = []
     for m in periods.months(start, end):

@@ -111,7 +111,7 @@ def petition_rows(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
 
 def as_of(end: date, today: date | None = None) -> date:
     """The day a stock is read on: the end of the range, or today while the range is still running."""
-    return min(end, today or date.today())
+    return min(end, today or config.today())
 
 
 def petition_stats(rows: list[dict], start: date, end: date, today: date | None = None) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from etl import numbers, reference
+from etl import config, numbers, reference
 
 NEAR_POINTS = 0.10  # "within 10 points" of a rate target counts as near
 STATUS_LABELS = {"met": "Đạt", "near": "Gần đạt", "not_met": "Chưa đạt"}
@@ -37,7 +37,7 @@ def year_end_only(indicator: str, unit_code: str, on: date) -> bool:
 
 def judged_on(on: date, today: date | None = None) -> bool:
     """Is `on` a year's end that has passed (when a year-end target can be judged)?"""
-    return (on.month, on.day) == (12, 31) and on <= (today or date.today())
+    return (on.month, on.day) == (12, 31) and on <= (today or config.today())
 
 
 def target_for(

@@ -137,7 +137,7 @@ def resolve(
     """The headline window of the selection and, for mode truoc | cung_ky, the window it is compared with.
     kind is the selection's period kind (month, quarter, half, nine, year, or range for a custom span)."""
     units = units or reference.units()
-    today = today or date.today()
+    today = today or config.today()
     last = covered_end(start, end, today, delay)
     running = last is None or last < end
     head_end = last or end  # nothing due yet (a month still running): show what is loaded, compare nothing

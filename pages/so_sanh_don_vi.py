@@ -1,8 +1,6 @@
 """So sánh đơn vị: a group's communes side by side on the headline indicators (status against the targets), a ranking
 for one indicator, the group's own totals (ratios of sums), and a way to open a commune's overview for the same period."""
 
-from datetime import date
-
 import streamlit as st
 
 from etl import config, reference
@@ -42,7 +40,7 @@ if not sel.is_group:
         )
     st.stop()
 
-rows = cd.commune_table(str(view.path), view.version, sel.code, sel.start, sel.end, config.ON_TIME_DAYS, date.today())
+rows = cd.commune_table(str(view.path), view.version, sel.code, sel.start, sel.end, config.ON_TIME_DAYS, config.today())
 group, communes = rows[0], rows[1:]
 if not communes:
     st.info(f"{sel.unit.name} không có xã nào trong {sel.label[0].lower() + sel.label[1:]}.", icon=":material/info:")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from etl import reference
+from etl import reference, targets
 from etl.periods import ROMAN
 from ui import cards, charts, fmt
 from ui.page import header
@@ -45,8 +45,8 @@ for r in rules:
     per = "tuần" if r["per"] == "week" else "tháng"
     unconfirmed = (
         (
-            f". Bảng theo dõi đang tạm áp dụng {r['min_days']} ngày mỗi {per}; khi có văn bản hướng dẫn, sửa trong "
-            "`data/reference/reception_rules.csv`"
+            f". Bảng theo dõi đang tạm áp dụng {r['min_days']} ngày mỗi {per}; khi có văn bản hướng dẫn, cán bộ quản trị "
+            "sửa trong danh mục quy định tiếp công dân"
         )
         if r["confirmed"] == "0"
         else ""
@@ -67,6 +67,13 @@ with c2:
         "Ngày Chủ tịch tiếp công dân định kỳ",
         *args,
         note=f"Quy định tối thiểu {fmt.num(f['reception.chair_required'])} ngày",
+    )
+compliance = targets.assess("reception.chair_compliance", f, sel.code, sel.end)
+if compliance.status in ("near", "not_met") and f["reception.chair_days"] >= f["reception.chair_required"]:
+    st.caption(
+        f"Tổng số ngày ({fmt.num(f['reception.chair_days'])}) đủ so với tối thiểu "
+        f"({fmt.num(f['reception.chair_required'])}), nhưng quy định tính theo từng tuần (tháng): "
+        f"{compliance.verdict}."
     )
 with c3:
     cards.card("reception.days", "Tổng số ngày tiếp công dân", *args, note="Mọi người chủ trì, mọi hình thức")
@@ -220,10 +227,12 @@ cards.row(
     ],
     *args,
 )
-st.caption(
-    f"Quy định: ít nhất {fmt.num(f['dialogue.required'])} hội nghị (mỗi xã 1 lần mỗi năm có báo cáo). Quy định tính theo cả năm: "
-    "khi xem một tháng hay một quý, xã vẫn có thể tổ chức trong thời gian còn lại của năm."
-)
+dialogue = targets.assess("dialogue.sessions", f, sel.code, sel.end)
+if dialogue.target is not None:
+    st.caption(
+        f"{dialogue.line}. Quy định tính theo cả năm: khi xem một tháng hay một quý, xã vẫn có thể tổ chức trong thời "
+        "gian còn lại của năm."
+    )
 talks = view.detail("dialogues")
 if talks:
     several = sel.is_group or sel.roll_forward

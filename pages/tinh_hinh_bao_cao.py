@@ -1,8 +1,6 @@
 """Tình hình báo cáo: for a group and a range, which commune sent each month's report on time, late or not at all
 (DHIS2-style grid), completeness and timeliness per month and per commune, and who is missing for the latest month due."""
 
-from datetime import date
-
 import streamlit as st
 
 from etl import config, periods
@@ -15,7 +13,7 @@ sel = view.sel
 # the whole selected period (months not due yet show as «chưa đến hạn»); its rates count only the months due, so they
 # equal the completeness every other screen shows for the same selection (etl.coverage.month_rates)
 t = cd.reporting_table(
-    str(view.path), view.version, sel.code, sel.period_start, sel.period_end, config.ON_TIME_DAYS, date.today()
+    str(view.path), view.version, sel.code, sel.period_start, sel.period_end, config.ON_TIME_DAYS, config.today()
 )
 months = [periods.parse(k) for k in t["months"]]
 tot = t["totals"]

@@ -118,7 +118,7 @@ def years(path: str, data_version: tuple) -> list[int]:
     finally:
         con.close()
     if not row[0]:
-        return [date.today().year]
+        return [config.today().year]
     return list(range(row[1].year, row[0].year - 1, -1))
 
 
@@ -127,7 +127,7 @@ class View:
 
     def __init__(self, sel, path: Path):
         # today is part of the cache key: which months are due (and so every to-date figure) changes with the day
-        self.sel, self.path, self.version = sel, path, version(path) + (date.today(),)
+        self.sel, self.path, self.version = sel, path, version(path) + (config.today(),)
 
     def _args(self, start: date | None = None, end: date | None = None):
         return (
