@@ -11,7 +11,7 @@ st.set_page_config(page_title="Theo dõi thực hiện Chỉ thị 33/CT-TTg", p
 # A card's value, label and change wrap instead of being cut to "Không phát …" in a narrow column (1024 px wide).
 st.html(
     "<style>[data-testid='stMetricValue'] > div { white-space: normal; overflow: visible; line-height: 1.15; }"
-    "[data-testid='stMetricLabel'] *, [data-testid='stMetricDelta'] * { white-space: normal !important; overflow: visible !important;"
+    "[data-testid='stMetricLabel'] *, [data-testid='stMetricDelta'] *, [data-testid='stMetricDeltaDescription'] * { white-space: normal !important; overflow: visible !important;"
     " text-overflow: clip !important; }</style>"
 )
 

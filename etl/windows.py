@@ -60,9 +60,9 @@ class Comparison:
 
     @property
     def text(self) -> str:
-        """For a card's change: «so với cùng kỳ năm 2025», or the windows themselves when they were trimmed."""
-        if self.trimmed:
-            return f"{periods.window_label(self.now_start, self.now_end).lower()} so với {self.label.lower()}"
+        """For a card's change: «so với cùng kỳ năm 2025», or the compared window itself when it was trimmed."""
+        if self.trimmed:  # the header names both windows; a card has room for the compared one only
+            return f"so với {self.label.lower()}"
         if self.mode == "cung_ky":
             return (
                 f"so với cùng kỳ năm {self.start.year}"
@@ -102,7 +102,8 @@ class Window:
         if self.compare is None:
             return self.label
         if self.compare.trimmed:
-            return f"{self.label} · {self.compare.text} ({self.compare.basis})"
+            c = self.compare
+            return f"{self.label} · {c.label_now.lower()} {c.text} ({c.basis})"
         extra = f" ({self.compare.basis})" if self.compare.basis else ""
         return f"{self.label} {self.compare.text}{extra}"
 

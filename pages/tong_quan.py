@@ -13,7 +13,7 @@ args = view.card_args()
 
 rows = overview.target_rows(f, sel.code, sel.end)
 fig = overview.target_bars(rows, charts.COLORS, font=15)
-charts.show(charts.layout(fig, overview.summary_title(rows), height=90 + 58 * len(rows), percent=True))
+charts.show(overview.axes(charts.layout(fig, overview.summary_title(rows), height=90 + 58 * len(rows))))
 
 AREAS = [  # indicator, card title, lower is better, note when there is no target
     ("tthc.on_time_rate", "Cải cách hành chính: hồ sơ giải quyết đúng hạn", False, ""),

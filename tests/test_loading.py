@@ -923,8 +923,9 @@ def test_cli_indicators_json_and_errors(tmp_path, db_file):
     proc = run_cli("indicators", "--db", str(db_file), "--unit", "NX03", "--period", "2024Q1")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert set(out) == {"unit", "start", "end", "indicators"}
+    assert set(out) == {"unit", "start", "end", "label", "period", "running", "indicators"}
     assert (out["unit"], out["start"], out["end"]) == ("NX03", "2024-01-01", "2024-03-31")
+    assert (out["label"], out["running"]) == ("Quý I/2024", False)
     values = out["indicators"]
     # March: TTHC new = (4 + 5) + (1 + 1) = 11, online 4 + 1 = 5; resolved (2+3+1) + (2+0+0) = 8, late 1 -> 7/8
     assert (values["tthc.received_new"], values["tthc.received_online"], values["tthc.resolved"]) == (11, 5, 8)

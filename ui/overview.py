@@ -32,7 +32,12 @@ def target_rows(figures: dict, unit_code: str, when: date) -> list[tuple]:
     rows = []
     for ind, label in RATES:
         a = targets.assess(ind, figures, unit_code, when)
-        words = a.verdict if a.status is None and a.verdict else (a.rule or "chưa có chỉ tiêu")
+        if a.target is None:
+            words = "chưa có chỉ tiêu"
+        elif a.status is None and a.verdict.startswith("xét"):
+            words = f"chỉ tiêu {fmt.pct(a.target.value, 0)} cuối năm"
+        else:
+            words = f"chỉ tiêu {fmt.pct(a.target.value, 0)}"
         rows.append((label, figures.get(ind), a.status, a.target.value if a.target else None, words))
     return rows
 
@@ -78,14 +83,21 @@ def target_bars(rows: list[tuple], colors: dict, font: int, ink: str = "#111827"
         fig.add_annotation(
             x=104, y=label, text=text, xanchor="left", showarrow=False, align="left", font={"size": font, "color": ink}
         )
+    return axes(fig)
+
+
+def axes(fig: go.Figure) -> go.Figure:
+    """0–100 % on a linear axis with room for the words on the right (call after a layout that sets category axes)."""
     fig.update_xaxes(
         type="linear",
-        range=[0, 175],
+        range=[0, 180],
         tickvals=[0, 25, 50, 75, 100],
         ticktext=["0 %", "25 %", "50 %", "75 %", "100 %"],
         showgrid=True,
+        ticksuffix="",
+        tickformat="",
     )
-    fig.update_yaxes(type="category", ticksuffix="  ")
+    fig.update_yaxes(type="category", ticksuffix="  ", tickformat="", gridcolor="white")
     return fig
 
 

@@ -51,7 +51,8 @@ def merger_note(sel) -> None:
     if unit.successor and units.get(unit.successor):
         after = units.get(unit.successor)
         st.info(
-            f"{unit.name} đã sáp nhập vào **{after.name}** từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}. "
+            f"{unit.name}{' (cũ)' if after.name == unit.name else ''} đã sáp nhập vào **{after.name}"
+            f"{' (mới)' if after.name == unit.name else ''}** từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}. "
             f"Số liệu từ ngày đó xem ở {after.name} (chọn «Gộp số liệu các xã cũ» để xem liền mạch).",
             icon=":material/merge:",
         )

@@ -382,8 +382,8 @@ def show(screen: Screen, n: int, sel) -> None:
 
 def overview(c: Ctx) -> Screen:
     rows = ov.target_rows(c.f, c.sel.code, c.sel.end)
-    fig = style(ov.target_bars(rows, TONES | {None: BLUE}, CHART_FONT, INK), "Tỷ lệ đạt được so với chỉ tiêu")
-    fig.update_xaxes(tickfont={"size": CHART_FONT, "color": INK}, gridcolor=GRID)
+    fig = ov.axes(style(ov.target_bars(rows, TONES | {None: BLUE}, CHART_FONT, INK), "Tỷ lệ đạt được so với chỉ tiêu"))
+    fig.update_xaxes(gridcolor=GRID)
     items = c.view.detail("attention", config.ON_TIME_DAYS)
     report = Big(
         fmt.pct(c.f["reporting.completeness"]),
@@ -728,7 +728,8 @@ def merged(unit) -> str:
     """' Xã A đã sáp nhập vào Xã B từ 01/07/2025.' for an old commune, else ''."""
     after = reference.units().get(unit.successor) if unit.successor else None
     return (
-        f" {unit.name} đã sáp nhập vào {after.name} từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}."
+        f" {unit.name}{' (cũ)' if after.name == unit.name else ''} đã sáp nhập vào {after.name}"
+        f"{' (mới)' if after.name == unit.name else ''} từ {unit.valid_to + timedelta(days=1):%d/%m/%Y}."
         if after and unit.valid_to
         else ""
     )
