@@ -50,6 +50,9 @@ PAGES = [
         icon=":material/campaign:",
         url_path="tuyen-truyen",
     ),
+    st.Page(
+        "pages/bao_cao_dinh_ky.py", title="Báo cáo định kỳ", icon=":material/description:", url_path="bao-cao-dinh-ky"
+    ),
     st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/database:", url_path="du-lieu"),
     st.Page("pages/nhap_so_lieu.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
     st.Page("pages/lich_su_nhap.py", title="Lịch sử nhập", icon=":material/history:", url_path="lich-su-nhap"),

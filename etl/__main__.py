@@ -92,6 +92,46 @@ def _indicators(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    """The periodic report (.docx) and its appendices (.xlsx beside it) for a unit or group and a period."""
+    from etl import db, report_data, report_doc, report_xlsx
+
+    units = reference.units()
+    if not units.get(args.unit):
+        print(f"Mã đơn vị «{args.unit}» không có trong danh mục đơn vị.", file=sys.stderr)
+        return 2
+    try:
+        periods.parse(args.period)
+        today = date.fromisoformat(args.today) if args.today else None
+    except periods.PeriodError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ValueError:
+        print(f"Ngày «{args.today}» không hợp lệ: dùng dạng 2026-11-29.", file=sys.stderr)
+        return 2
+    path = config.db_path(args.db)
+    if not path.exists():
+        print(f"Không tìm thấy cơ sở dữ liệu {path}.", file=sys.stderr)
+        return 2
+    out = Path(args.out or f"bao_cao_ct33_{args.unit}_{args.period}.docx")
+    if out.suffix.lower() != ".docx":
+        print(f"Tệp báo cáo phải có đuôi .docx (nhận «{out.name}»).", file=sys.stderr)
+        return 2
+    if not out.parent.is_dir():
+        print(f"Thư mục «{out.parent}» không tồn tại.", file=sys.stderr)
+        return 2
+    con = db.connect(path, read_only=True)
+    try:
+        data = report_data.gather(con, args.unit, args.period, args.compare, today, args.roll_forward, units=units)
+    finally:
+        con.close()
+    out.write_bytes(report_doc.render(data, args.template))
+    appendix = out.with_name(out.stem + "_phu_luc.xlsx")
+    appendix.write_bytes(report_xlsx.appendices(data))
+    print(f"Đã tạo báo cáo: {out} và phụ lục: {appendix}")
+    return 0
+
+
 def _demo(args) -> int:
     from etl.demo import build_demo
 
@@ -142,6 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     ind.add_argument("--today", help="ngày tính các tháng đã đến hạn báo cáo (YYYY-MM-DD), mặc định là hôm nay")
     ind.set_defaults(fn=_indicators)
+    rp = sub.add_parser("report", help="tạo báo cáo định kỳ (.docx) và phụ lục (.xlsx)")
+    rp.add_argument("--db")
+    rp.add_argument("--unit", required=True)
+    rp.add_argument("--period", required=True, help="2024Q1, 2025H1, 2025M9, 2025 hoặc 2025-09")
+    rp.add_argument("--out", help="tệp .docx (mặc định bao_cao_ct33_MÃ_KỲ.docx); phụ lục ghi bên cạnh")
+    rp.add_argument("--compare", choices=list(windows_modes()), default="cung_ky")
+    rp.add_argument("--roll-forward", action="store_true")
+    rp.add_argument("--template", help="mẫu Word của đơn vị (mặc định data/templates/bao_cao_ct33.docx)")
+    rp.add_argument("--today", help="ngày lập báo cáo (YYYY-MM-DD), mặc định là hôm nay")
+    rp.set_defaults(fn=_report)
     dm = sub.add_parser("demo", help="tạo dữ liệu mẫu cho huyện Như Xuân cũ")
     dm.add_argument("--db")
     dm.add_argument("--if-missing", action="store_true")

@@ -42,11 +42,11 @@ def fold(numbers: list[tuple[int, int]]) -> str:
     return "; ".join(f"{', '.join(str(n) for n in ns)}/{y}" for y, ns in sorted(by_year.items()))
 
 
-def _overdue(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+def _overdue(con: duckdb.DuckDBPyConnection, s: Scope, today: date) -> list[dict]:
     from etl.details import open_cases
 
     per_unit: dict[str, list[dict]] = defaultdict(list)
-    for c in open_cases(con, s):
+    for c in open_cases(con, s, today):
         if c["days_overdue"] > 0:
             per_unit[c["unit_code"]].append(c)
     out = []
@@ -162,7 +162,7 @@ def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today
     today = today or config.today()
     cover = indicators.covered_days(con, s)
     items = (
-        _overdue(con, s)
+        _overdue(con, s, today)
         + _tthc_overdue(con, s)
         + _reception(con, s, cover)
         + _dialogue(con, s, today)

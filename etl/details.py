@@ -18,6 +18,7 @@ BREAKDOWNS = {  # (table, date column, breakdown column, extra sums)
     "supervision.organisation": ("supervision", "event_date", "organisation", ("recommendations", "accepted")),
     "supervision.form": ("supervision", "event_date", "form", ("recommendations", "accepted")),
     "reception.host": ("receptions", "reception_date", "host", ("citizens", "cases")),
+    "reception.form": ("receptions", "reception_date", "form", ("visits", "citizens", "cases", "crowd_groups")),
     "dialogue.mode": ("dialogues", "dialogue_date", "mode", ("participants", "issues_raised", "issues_answered")),
 }
 
@@ -44,6 +45,8 @@ def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
             select field, sum(received_online) as received_online, sum(received_offline) as received_offline,
                    sum(resolved_early) as resolved_early, sum(resolved_on_time) as resolved_on_time,
                    sum(resolved_late) as resolved_late,
+                   sum(carried_over) filter (where period_start = (select min(period_start) from rows_in_range)) as carried_over,
+                   sum(pending_on_time) filter (where period_end = (select max(period_end) from rows_in_range)) as pending_on_time_end,
                    sum(pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)) as pending_overdue_end
             from rows_in_range group by field
         )
@@ -58,11 +61,13 @@ def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
         row["on_time_rate"] = ratio(row["resolved_early"] + row["resolved_on_time"], resolved)
         row["online_rate"] = ratio(row["received_online"], row["received_online"] + row["received_offline"])
         row["pending_overdue_end"] = row["pending_overdue_end"] or 0
+        row["pending_on_time_end"] = row["pending_on_time_end"] or 0
+        row["carried_over"] = row["carried_over"] or 0
         out.append(row)
     return out
 
 
-def open_cases(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+def open_cases(con: duckdb.DuckDBPyConnection, s: Scope, today: date | None = None) -> list[dict]:
     """Cases under the commune's jurisdiction still open at the end of the range, most overdue first (no notes)."""
     rows = indicators.petition_rows(con, s)
     out = []
@@ -72,7 +77,7 @@ def open_cases(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
             and r["accepted"] <= s.end
             and (r["resolved_date"] is None or r["resolved_date"] > s.end)
         ):
-            overdue = (indicators.as_of(s.end) - r["deadline"]).days if r["deadline"] else None
+            overdue = (indicators.as_of(s.end, today) - r["deadline"]).days if r["deadline"] else None
             out.append(
                 {
                     "unit_code": r["unit_code"],
@@ -87,9 +92,11 @@ def open_cases(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     return sorted(out, key=lambda r: (-r["days_overdue"], r["accepted"]))
 
 
-def petition_breakdowns(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, dict[str, dict]]:
+def petition_breakdowns(
+    con: duckdb.DuckDBPyConnection, s: Scope, today: date | None = None
+) -> dict[str, dict[str, dict]]:
     rows = indicators.petition_rows(con, s)
-    return {by: indicators.petition_breakdown(rows, s.start, s.end, by) for by in ("petition_type", "field")}
+    return {by: indicators.petition_breakdown(rows, s.start, s.end, by, today) for by in ("petition_type", "field")}
 
 
 def dialogues(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:

@@ -134,12 +134,14 @@ def petition_stats(rows: list[dict], start: date, end: date, today: date | None 
     }
 
 
-def petition_breakdown(rows: list[dict], start: date, end: date, by: str) -> dict[str, dict[str, object]]:
+def petition_breakdown(
+    rows: list[dict], start: date, end: date, by: str, today: date | None = None
+) -> dict[str, dict[str, object]]:
     """The same definitions split by petition_type or field."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         groups[r[by]].append(r)
-    return {k: petition_stats(v, start, end) for k, v in sorted(groups.items())}
+    return {k: petition_stats(v, start, end, today) for k, v in sorted(groups.items())}
 
 
 def covered_days(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, list[coverage.Interval]]:

@@ -56,7 +56,7 @@ def page_text(at: AppTest) -> str:
 
 
 def test_every_page_is_listed():
-    assert len(PAGES) == 12 and all((ROOT / p).exists() for p in PAGES)
+    assert len(PAGES) == 13 and all((ROOT / p).exists() for p in PAGES)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -180,3 +180,18 @@ def history(path: str, data_version: tuple, code: str, roll_forward: bool = Fals
         return load_history(con, indicators.scope(code, date(1900, 1, 1), date(2100, 12, 31), roll_forward))
     finally:
         con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def report(
+    path: str, data_version: tuple, code: str, first: str, last: str | None, mode: str | None, roll_forward: bool
+) -> tuple[bytes, bytes]:
+    """The periodic report (.docx) and its appendices (.xlsx) for the selection (etl.report_data → report_doc/_xlsx)."""
+    from etl import report_data, report_doc, report_xlsx
+
+    con = _connect(path)
+    try:
+        gathered = report_data.gather(con, code, first, mode, roll_forward=roll_forward, period_end=last)
+    finally:
+        con.close()
+    return report_doc.render(gathered), report_xlsx.appendices(gathered)
