@@ -118,7 +118,12 @@ def gather(
         grid = compare.reporting_table(con, code, start, end, today=today, units=units)
         missing = {r["unit_code"]: r for r in grid["per_unit"] if r["months_due"] and r["received"] < r["months_due"]}
         data["missing"] = [
-            {"unit_code": c, "name": units.get(c).name, "months_due": r["months_due"], "received": r["received"]}
+            {
+                "unit_code": c,
+                "name": commune_name(units.get(c), start, end),
+                "months_due": r["months_due"],
+                "received": r["received"],
+            }
             for c, r in missing.items()
         ]
     return data

@@ -161,8 +161,8 @@ class Ctx:
         b = Big(value_text(ind, value), label, ind, note, None)
         if a.status:
             b.note, b.tone = a.verdict[a.verdict.find(":") + 1 :].strip() if ":" in a.verdict else a.verdict, a.status
-        elif a.target is not None and not note:
-            b.note = a.line
+        elif a.target is not None and not note:  # short on a projector: «xét vào cuối năm 2026; đã có 1/1 xã-năm»
+            b.note = a.verdict or a.rule
         if self.before is not None:
             d = fmt.shown_delta(targets.is_rate(ind), self.before.now.get(ind), self.before.then.get(ind))
             if d is not None:
