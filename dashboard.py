@@ -1,9 +1,10 @@
-"""Router of the Chỉ thị 33/CT-TTg (26/11/2021) dashboard: page config, shared filters, navigation, demo data on first start."""
+"""Router of the Chỉ thị 33/CT-TTg (26/11/2021) dashboard: page config, sign-in (a server reachable from other machines),
+the pages the user may open, shared filters, navigation, demo data on first start."""
 
 import streamlit as st
 
 from etl import config
-from ui import data, filters
+from ui import auth, data, filters
 
 ICON = config.ROOT / "ui" / "icon.png"  # a local file: a material icon here makes the browser fetch it from a CDN
 
@@ -56,11 +57,14 @@ PAGES = [
     st.Page("pages/du_lieu.py", title="Dữ liệu", icon=":material/database:", url_path="du-lieu"),
     st.Page("pages/nhap_so_lieu.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
     st.Page("pages/lich_su_nhap.py", title="Lịch sử nhập", icon=":material/history:", url_path="lich-su-nhap"),
-    st.Page("pages/trinh_chieu.py", title="Trình chiếu", icon=":material/slideshow:", url_path="trinh-chieu"),
+    MEETING := st.Page(
+        "pages/trinh_chieu.py", title="Trình chiếu", icon=":material/slideshow:", url_path="trinh-chieu"
+    ),
 ]
 st.session_state["_router"] = True
-page = st.navigation(PAGES)
-if st.query_params.get("trinh_chieu") == "1" and page.url_path != "trinh-chieu":
+who = auth.gate(PAGES)  # beyond localhost: the sign-in form until someone signs in; «Đăng xuất» in the sidebar
+page = st.navigation(auth.navigation(PAGES, who))  # pages the user may not open: a refusal under their url
+if st.query_params.get("trinh_chieu") == "1" and page is not MEETING:  # (its url is "" for a meeting-only role)
     if not st.session_state.get("_filters_ready"):  # a meeting link opened: /?trinh_chieu=1&don_vi=…&ky=…
         st.switch_page("pages/trinh_chieu.py", query_params=st.query_params.to_dict())
     for key in filters.PRESENTATION_KEYS:  # back from the presentation in the browser's history: an ordinary page again

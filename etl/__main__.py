@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from etl import config, periods, reference
+from etl import cli_text, config, periods, reference
 
 
 def _template(args) -> int:
@@ -28,6 +27,10 @@ def _template(args) -> int:
     if unit and period and not units.can_report(unit.code, period):
         print(f"{units.reportable_hint(unit)}; không tạo mẫu cho kỳ {period.label}.", file=sys.stderr)
         return 2
+    refused = cli_text.workbook_out(Path(args.out), args.overwrite)
+    if refused:
+        print(refused, file=sys.stderr)
+        return cli_text.USAGE
     write_workbook(
         args.out, unit_code=unit.code if unit else None, unit_name=unit.name if unit else None, period=period
     )
@@ -36,16 +39,16 @@ def _template(args) -> int:
 
 
 def _load(args) -> int:
-    from etl.load import load_paths
+    from etl.load import load_paths, replacing_empty
     from etl.report import describe, summary
 
-    received = datetime.fromisoformat(args.received_at) if args.received_at else None
-    results = load_paths(
-        config.db_path(args.db),
-        [Path(f) for f in args.files],
-        received_at=received,
-        loaded_by=args.by or getpass.getuser(),
-    )
+    with replacing_empty(args.replace_empty):
+        results = load_paths(
+            config.db_path(args.db),
+            [Path(f) for f in args.files],
+            received_at=args.received_at,
+            loaded_by=args.by or getpass.getuser(),
+        )
     for r in results:
         print(describe(r))
     print(summary(results))
@@ -53,10 +56,14 @@ def _load(args) -> int:
 
 
 def _rebuild(args) -> int:
-    from etl.load import rebuild
+    from etl.load import NoArchive, rebuild
     from etl.report import summary
 
-    results = rebuild(config.db_path(args.db))
+    try:
+        results = rebuild(config.db_path(args.db))
+    except NoArchive as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     print("Đã dựng lại cơ sở dữ liệu từ kho lưu trữ. " + summary(results))
     return 1 if any(r.status == "rejected" for r in results) else 0
 
@@ -153,20 +160,30 @@ def windows_modes() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
+    ap = cli_text.Parser(
         prog="python -m etl", description="Nhập và tính chỉ số theo dõi thực hiện Chỉ thị 33/CT-TTg ngày 26/11/2021."
     )
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub = ap.add_subparsers(dest="cmd", required=True, metavar="LỆNH", help="một trong các lệnh dưới đây")
     t = sub.add_parser("template", help="tạo tệp mẫu trống")
-    t.add_argument("out")
+    t.add_argument("out", metavar="TỆP.xlsx", help="tệp mẫu cần tạo (đuôi .xlsx, thư mục phải có sẵn)")
+    t.add_argument("--ghi-de", "--overwrite", dest="overwrite", action="store_true", help="ghi đè nếu tệp đã có")
     t.add_argument("--unit")
     t.add_argument("--period")
     t.set_defaults(fn=_template)
     ld = sub.add_parser("load", help="nhập một hay nhiều tệp bảng tính")
     ld.add_argument("files", nargs="+")
     ld.add_argument("--db")
-    ld.add_argument("--received-at", help="thời điểm nhận tệp (ISO), mặc định là lúc nhập")
+    ld.add_argument(
+        "--received-at",
+        type=cli_text.received_at,
+        help="thời điểm nhận tệp (2026-03-05 hoặc 2026-03-05T08:30), mặc định là lúc nhập",
+    )
     ld.add_argument("--by", help="người nhập (ghi vào lịch sử nhập), mặc định là tài khoản máy")
+    ld.add_argument(
+        "--replace-empty",
+        action="store_true",
+        help="cho phép thay một báo cáo đã nhập bằng bản gần như trống (mất hơn một nửa số liệu)",
+    )
     ld.set_defaults(fn=_load)
     rb = sub.add_parser("rebuild", help="dựng lại cơ sở dữ liệu từ kho lưu trữ")
     rb.add_argument("--db")
@@ -196,8 +213,21 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--db")
     dm.add_argument("--if-missing", action="store_true")
     dm.set_defaults(fn=_demo)
-    args = ap.parse_args(argv)
-    return args.fn(args)
+    from etl.accounts import add_cli
+
+    add_cli(sub)  # python -m etl user add|list|remove: dashboard accounts (etl/accounts.py)
+    try:
+        args = ap.parse_args(argv)
+        code = args.fn(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as «Exception ignored» at exit
+        return code
+    except BrokenPipeError:
+        return cli_text.pipe_closed()
+    except KeyboardInterrupt:
+        cli_text.say("Đã dừng theo yêu cầu.")
+        return cli_text.INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - one Vietnamese sentence and exit code 3, the traceback goes to the log
+        return cli_text.unexpected(exc, sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
@@ -20,6 +21,16 @@ LIST_SHEET = "Danh sách lỗi"
 _RANGE = re.compile(r"^([A-Z]+\d+)(?::([A-Z]+\d+))?$")
 
 
+def _text(cell, value) -> None:
+    """A value from the file written as it was read: text stays text even when it starts with = + - @ (never a formula
+    that runs when the clerk opens the copy)."""
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in .xlsx
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def _open(name: str, data: bytes, raw: RawWorkbook) -> Workbook:
     """The workbook itself for .xlsx/.xlsm (macros are dropped, never run); a values-only copy for .xls/.ods."""
     if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
@@ -31,8 +42,10 @@ def _open(name: str, data: bytes, raw: RawWorkbook) -> Workbook:
     wb.remove(wb.active)
     for sheet, grid in raw.sheets.items():
         ws = wb.create_sheet(sheet[:31])
-        for row in grid:
-            ws.append([None if v == "" else v for v in row])
+        for r, row in enumerate(grid, 1):
+            for c, v in enumerate(row, 1):
+                if v != "" and v is not None:
+                    _text(ws.cell(r, c), v)
     return wb
 
 
@@ -40,13 +53,15 @@ def annotated_copy(name: str, data: bytes, raw: RawWorkbook, problems: list[Prob
     """The uploaded workbook as .xlsx, with a first sheet listing every problem and each bad cell filled and commented."""
     wb = _open(name, data, raw)
     listing = wb.create_sheet(LIST_SHEET, 0)
-    listing.append(["Mức độ", "Trang", "Ô", "Nội dung"])
-    for cell in listing[1]:
-        cell.font = Font(bold=True)
-    for p in problems:
-        listing.append(["Lỗi" if p.severity == "error" else "Cảnh báo", p.sheet, p.cell, p.message])
+    for c, head in enumerate(["Mức độ", "Trang", "Ô", "Nội dung"], 1):
+        _text(listing.cell(1, c), head)
+        listing.cell(1, c).font = Font(bold=True)
+    for r, p in enumerate(problems, 2):
+        for c, value in enumerate(["Lỗi" if p.severity == "error" else "Cảnh báo", p.sheet, p.cell, p.message], 1):
+            _text(listing.cell(r, c), value)
         if p.sheet in wb.sheetnames and p.cell:
-            listing.cell(listing.max_row, 3).hyperlink = f"#'{p.sheet}'!{p.cell.split(':')[0]}"
+            sheet = p.sheet.replace("'", "''")
+            listing.cell(r, 3).hyperlink = f"#'{sheet}'!{p.cell.split(':')[0]}"
             _mark(wb[p.sheet], p)
     for col, width in zip("ABCD", (10, 20, 10, 110)):
         listing.column_dimensions[col].width = width
@@ -68,6 +83,6 @@ def _mark(ws, p: Problem) -> None:
         for cell in row:
             cell.fill = fill
     first = ws[m.group(1)]
-    text = ("Lỗi: " if p.severity == "error" else "Cảnh báo: ") + p.message
+    text = ("Lỗi: " if p.severity == "error" else "Cảnh báo: ") + ILLEGAL_CHARACTERS_RE.sub("", p.message)
     first.comment = Comment(text if not first.comment else first.comment.text + "\n" + text, "Hệ thống kiểm tra")
     first.comment.width, first.comment.height = 320, 160

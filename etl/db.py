@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import time
@@ -94,35 +95,92 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass
 class Writer:
     con: duckdb.DuckDBPyConnection
+    path: Path | None = None  # the database being replaced
+    started: float = 0.0  # time.time() when this writer got the lock: anything older in its way is a dead writer's
+    before_swap: list[Callable[[], None]] = field(default_factory=list)  # make bookkeeping durable, then swap
     after_swap: list[Callable[[], None]] = field(default_factory=list)  # run once the new file is in place
+    state: dict = field(default_factory=dict)  # the loaders' bookkeeping for this write (etl.load: the journal)
+
+
+# hook(database, started), run under the writer lock before the copy is made: etl.load settles what a killed writer
+# left in the archive.
+WRITE_HOOKS: list[Callable[[Path, float], None]] = []
+_OPEN: dict[int, Writer] = {}  # id(connection) -> its writer, while the write is open
+
+
+def writer_of(con: duckdb.DuckDBPyConnection) -> Writer | None:
+    """The open write this connection belongs to (None for a plain connection)."""
+    return _OPEN.get(id(con))
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder entry to disk (a rename is durable only once its folder is)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_copies(path: Path, started: float) -> None:
+    """`<db>.<pid>.writing` copies (and their .wal) of writers killed before their swap: the lock holder is alone."""
+    prefix = path.name + "."
+    for entry in os.scandir(path.parent):
+        name = entry.name
+        if not name.startswith(prefix) or not name.endswith((".writing", ".writing.wal")):
+            continue
+        if not name[len(prefix) :].split(".", 1)[0].isdigit():
+            continue
+        try:
+            if entry.stat().st_mtime >= started:
+                continue
+            os.unlink(entry.path)
+        except FileNotFoundError:
+            continue
+        log.warning("Đã xóa bản sao dở dang %s của một lần ghi bị ngắt (cơ sở dữ liệu không bị ảnh hưởng).", name)
 
 
 @contextmanager
 def writing(path: Path | str, fresh: bool = False) -> Iterator[Writer]:
     """The one way to change the database: writers queue on a lock file and work on a copy that replaces the
-    database atomically on success. Readers never wait for a writer and never see half a load; a failure leaves
-    the database as it was."""
+    database atomically on success. Readers never wait for a writer and never see half a load; a failure, or a kill
+    at any point, leaves the database as it was or as the writer left it, never in between. The copies of killed
+    writers are removed by the next writer (and `WRITE_HOOKS` finish their bookkeeping)."""
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        started = time.time()
+        _remove_stale_copies(path, started)
+        for hook in WRITE_HOOKS:
+            hook(path, started)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.writing")
         tmp.unlink(missing_ok=True)
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp)
-        writer = Writer(duckdb.connect(str(tmp)))
+        writer = Writer(duckdb.connect(str(tmp)), path, started)
+        _OPEN[id(writer.con)] = writer
         try:
             ensure_schema(writer.con)
             yield writer
             writer.con.execute("checkpoint")
             writer.con.close()
+            fsync_path(tmp)
+            for callback in writer.before_swap:
+                callback()
             os.replace(tmp, path)
+            fsync_path(path.parent)
         except BaseException:
             writer.con.close()
             tmp.unlink(missing_ok=True)
             raise
+        finally:
+            _OPEN.pop(id(writer.con), None)
         for callback in writer.after_swap:
             callback()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +34,26 @@ ARROW_TYPES = {
     "double": pa.float64(),
 }
 MANIFEST = "manifest.jsonl"
+UNCHECKED = "*"  # load_bytes(expect_version=…): replace whatever version is in force
+ARCHIVED = re.compile(r"^[0-9a-f]{16}_")  # the archive's copies: <sha256[:16]>_<name>
+NOUNS = {  # what a report holds, for the «nearly empty replacement» message
+    "TTHC": "hồ sơ TTHC",
+    "Đơn thư": "đơn thư",
+    "Tiếp công dân": "ngày tiếp công dân",
+    "Đối thoại": "hội nghị đối thoại",
+    "Kỷ luật": "quyết định kỷ luật",
+    "Kiểm tra công vụ": "đợt kiểm tra công vụ",
+    "Tuyên truyền": "hoạt động tuyên truyền",
+    "Giám sát, phản biện": "hoạt động giám sát, phản biện",
+    "Dân vận khéo": "mô hình «Dân vận khéo»",
+    "Kế hoạch": "nhiệm vụ kế hoạch đã triển khai",
+}
+log = logging.getLogger(__name__)
+_REPLACE_EMPTY: ContextVar[bool] = ContextVar("replace_empty", default=False)
+
+
+class NoArchive(Exception):
+    """rebuild on a database path with no archive (or an empty one): nothing to rebuild from."""
 
 
 @dataclass
@@ -42,7 +66,10 @@ class LoadResult:
     rows: dict[str, int] = field(default_factory=dict)
     load_id: int | None = None
     replaced_load_id: int | None = None
-    manifest: dict | None = None  # the archive manifest line, written once the load is in the database for good
+    manifest: dict | None = None  # the archive manifest line, durable before the database holds the load
+    replaced_version: str | None = None  # "load_id:file_hash" of the version replaced (what a preview showed)
+    loss: dict | None = None  # {"before": …, "after": …} when the replacement would remove most of the report
+    refusal: str | None = None  # why a valid file was not loaded: "loss" (not confirmed) | "changed" (since preview)
 
     @property
     def errors(self) -> list[Problem]:
@@ -174,16 +201,113 @@ def _apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, load_id: int) -> tupl
     return counts, notes
 
 
-def _archive(archive: Path, name: str, data: bytes, digest: str) -> str:
+def _archive_name(name: str, digest: str, limit: int = 120) -> str:
+    """<hash>_<the user's name, made safe and cut to `limit` bytes keeping its suffix>: a 245-byte name still fits the
+    file system's 255-byte limit (the full name stays in the load history)."""
     safe = re.sub(r"[^\w.\-]+", "_", Path(name).name, flags=re.UNICODE)
-    archive_name = f"{digest[:16]}_{safe}"
+    stem, suffix = Path(safe).stem, Path(safe).suffix[:10]
+    while len((stem + suffix).encode("utf-8")) > limit:
+        stem = stem[:-1]
+    return f"{digest[:16]}_{stem}{suffix}"
+
+
+def _archive(archive: Path, name: str, data: bytes, digest: str) -> str:
+    """Copy the file into the archive, on disk before the load commits (an orphan if it never does: cleaned later)."""
+    archive_name = _archive_name(name, digest)
     target = archive / archive_name
     if not target.exists():
+        created = not archive.exists()
         archive.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, target)
+        db.fsync_path(archive)
+        if created:
+            db.fsync_path(archive.parent)
     return archive_name
+
+
+@contextmanager
+def replacing_empty(allowed: bool = True) -> Iterator[None]:
+    """Loads in this block may replace a report by a (nearly) empty one (CLI `load --replace-empty`)."""
+    token = _REPLACE_EMPTY.set(allowed)
+    try:
+        yield
+    finally:
+        _REPLACE_EMPTY.reset(token)
+
+
+def _content(con: duckdb.DuckDBPyConnection, unit: str, p: Period) -> dict[str, int]:
+    """What the database holds for a report: TTHC dossiers (carried over + received), the register rows of the
+    period (rows dated inside it for dated sheets) and the plan tasks under way."""
+    out = {}
+    for spec in SHEETS:
+        where, args = f"from {spec.table} where unit_code = ? and period_key = ?", [unit, p.key]
+        if spec.replace == "dated":
+            where, args = (
+                f"from {spec.table} where unit_code = ? and {spec.date_column} between ? and ?",
+                [unit, p.start, p.end],
+            )
+        what = "count(*)"
+        if spec.table == "tthc":
+            what = "coalesce(sum(carried_over + received_online + received_offline), 0)"
+        elif spec.table == "plan_tasks":
+            where += " and progress <> 'Chưa triển khai'"
+        out[spec.name] = int(con.execute(f"select {what} {where}", args).fetchone()[0])
+    return out
+
+
+def _is_loss(before: dict[str, int], after: dict[str, int]) -> bool:
+    """A replacement removes most of a report when fewer than half of its TTHC dossiers, or fewer than half of its
+    register rows (all other sheets together), remain; an empty template replacing any content is the extreme case."""
+    rows_before = sum(n for k, n in before.items() if k != "TTHC")
+    rows_after = sum(n for k, n in after.items() if k != "TTHC")
+    return 2 * after["TTHC"] < before["TTHC"] or 2 * rows_after < rows_before
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,}".replace(",", ".") + " " + noun
+
+
+def loss_text(result: LoadResult, name: str | None = None) -> str:
+    """«Tệp … sẽ thay thế báo cáo NX03 tháng 3/2024 đang có … bằng một báo cáo gần như trống (chỉ còn …)»; `name`:
+    the file name as the caller shows it (escaped for Markdown on a page)."""
+    before, after = result.loss["before"], result.loss["after"]
+    had = [k for k, n in before.items() if n]
+    held = ", ".join(_count(before[k], NOUNS[k]) for k in had)
+    left = ", ".join(_count(after[k], NOUNS[k]) for k in had)
+    rows_kept = 2 * sum(n for k, n in after.items() if k != "TTHC") >= sum(n for k, n in before.items() if k != "TTHC")
+    if not any(after.values()):
+        what = "một báo cáo trống"
+    elif rows_kept or 2 * after["TTHC"] >= before["TTHC"]:
+        what = f"một báo cáo mất hơn một nửa số liệu (chỉ còn {left})"
+    else:
+        what = f"một báo cáo gần như trống (chỉ còn {left})"
+    return f"Tệp {name or result.file_name} sẽ thay thế báo cáo {result.unit_code} {result.period.phrase} đang có {held} bằng {what}"
+
+
+def _changed_text(con: duckdb.DuckDBPyConnection, result: LoadResult, now) -> str:
+    head = f"Báo cáo {result.unit_code} {result.period.phrase}"
+    if not now:
+        return f"{head} đã bị gỡ sau khi xem trước; không nhập. Hãy tải tệp lên lại để xem trước."
+    name, at, by = con.execute(
+        "select file_name, loaded_at, loaded_by from load_history where load_id = ?", [now[0]]
+    ).fetchone()
+    who = f" bởi {by}" if by else ""
+    return (
+        f"{head} đã được nhập lại sau khi xem trước (nay là bản nhập số {now[0]}, tệp «{name}», lúc "
+        f"{at:%H:%M %d/%m/%Y}{who}); không thay thế. Hãy xem lại bảng so sánh mới rồi xác nhận lần nữa."
+    )
+
+
+def _refused(con: duckdb.DuckDBPyConnection, result: LoadResult, why: str, message: str) -> LoadResult:
+    con.rollback()
+    result.refusal, result.rows = why, {}
+    result.problems.append(Problem(result.file_name, "", "", message))
+    return result
 
 
 def load_bytes(
@@ -197,8 +321,13 @@ def load_bytes(
     units: reference.Units | None = None,
     archived_as: str | None = None,
     loaded_by: str | None = None,
+    replace_empty: bool | None = None,
+    expect_version: str | None = UNCHECKED,
 ) -> LoadResult:
-    """Validate and load one workbook; `archived_as` names its archive copy when replaying the archive (rebuild)."""
+    """Validate and load one workbook; `archived_as` names its archive copy when replaying the archive (rebuild).
+    A replacement that would remove most of the report is refused unless `replace_empty` (default: the
+    `replacing_empty()` block); `expect_version` ("load_id:file_hash" of the version a preview showed, None for no
+    report) refuses the load if the report of that (unit, period) is no longer that version."""
     digest = hashlib.sha256(data).hexdigest()
     current = con.execute(
         "select r.unit_code, r.period_key from load_history h join reports r using (load_id) where h.file_hash = ?",
@@ -218,24 +347,40 @@ def load_bytes(
         return result
     loaded_at = loaded_at or datetime.now().replace(microsecond=0)
     received_at = received_at or loaded_at
-    archive_name = archived_as or _archive(archive, name, data, digest)
+    archive_name = archived_as or _archive_name(name, digest)
+    if replace_empty is None:
+        replace_empty = archived_as is not None or _REPLACE_EMPTY.get()
     con.begin()
     try:
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_history").fetchone()[0]
         replaced = con.execute(
-            "select load_id, first_received_at from reports where unit_code = ? and period_key = ?",
+            "select r.load_id, r.first_received_at, r.load_id || ':' || h.file_hash from reports r "
+            "left join load_history h using (load_id) where r.unit_code = ? and r.period_key = ?",
             [parsed.unit_code, parsed.period.key],
         ).fetchone()
+        if expect_version != UNCHECKED and (replaced[2] if replaced else None) != expect_version:
+            return _refused(con, result, "changed", _changed_text(con, result, replaced))
+        before = _content(con, parsed.unit_code, parsed.period) if replaced else None
         result.rows, notes = _apply(con, parsed, load_id)
+        if before:
+            after = _content(con, parsed.unit_code, parsed.period)
+            if _is_loss(before, after):
+                result.loss = {"before": before, "after": after}
+                if not replace_empty:
+                    text = loss_text(result) + "; thêm --replace-empty nếu đúng là muốn thay."
+                    return _refused(con, result, "loss", text)
         result.problems += notes
         _record(con, parsed, load_id, replaced, name, digest, archive_name, loaded_at, received_at, result, loaded_by)
         con.execute("update meta set value = value + 1 where key = 'data_version'")
+        if not archived_as:
+            _archive(archive, name, data, digest)
         con.commit()
     except Exception:
         con.rollback()
         raise
     result.status, result.load_id = "loaded", load_id
     result.replaced_load_id = replaced[0] if replaced else None
+    result.replaced_version = replaced[2] if replaced else None
     if not archived_as:
         result.manifest = {
             "archive_name": archive_name,
@@ -245,15 +390,170 @@ def load_bytes(
             "loaded_at": loaded_at.isoformat(),
             "received_at": received_at.isoformat(),
         }
+        _journal(con, archive, result)
     return result
 
 
+# ------------------------------------------------------------------------------------------- the archive's manifest
+# One JSON object a line. A load's line carries {"write": token, "load_id": n} and is on disk (fsync) before the
+# database file that holds the load replaces the old one; {"commit": token} follows the swap. A killed writer leaves
+# a token with neither {"commit"} nor {"abort"}: the next writer decides from the database (does its load_history
+# hold those loads?) and appends the verdict, so the manifest always says which loads the database holds. Lines
+# without a token (older archives, or record_manifest for plain connections) were written after the commit.
+
+
+def _append(archive: Path, records: list[dict]) -> None:
+    """Append lines to the manifest, on disk when this returns."""
+    path = archive / MANIFEST
+    new = not path.exists()
+    archive.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as f:
+        f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+    if new:
+        db.fsync_path(archive)
+
+
+def _read_manifest(archive: Path) -> list[dict]:
+    path = archive / MANIFEST
+    if not path.exists():
+        return []
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            log.warning("Bỏ qua dòng %d hỏng của %s.", number, path)
+    return out
+
+
+def _verdicts(records: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    """The load lines, and each write token's verdict: commit | abort | open (the writer died before saying)."""
+    verdict = {}
+    for r in records:
+        if "commit" in r:
+            verdict[r["commit"]] = "commit"
+        elif "abort" in r:
+            verdict[r["abort"]] = "abort"
+    loads = [r for r in records if "archive_name" in r]
+    for r in loads:
+        if "write" in r:
+            verdict.setdefault(r["write"], "open")
+    return loads, verdict
+
+
+def _database_loads(path: Path) -> tuple[set[tuple[int, str]], set[str]] | None:
+    """(load_id, file_hash) pairs and archive names in the database's load history; None if it cannot be read."""
+    if not path.exists():
+        return None
+    try:
+        con = db.connect(path, read_only=True)
+        try:
+            rows = con.execute("select load_id, file_hash, archive_name from load_history").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    return {(i, h) for i, h, _ in rows}, {a for _, _, a in rows}
+
+
+def _journal(con: duckdb.DuckDBPyConnection, archive: Path, result: LoadResult) -> None:
+    """Inside a db.writing block: the load's manifest line goes to disk before the swap, its commit line after."""
+    writer = db.writer_of(con)
+    if writer is None:
+        return  # a plain connection: the caller records the manifest (record_manifest) once it is done
+    journals = writer.state.setdefault("journal", {})
+    if archive not in journals:
+        token, lines = uuid.uuid4().hex, []
+        journals[archive] = (token, lines)
+
+        def commit() -> None:
+            try:
+                _append(archive, [{"commit": token}])
+            except OSError as exc:  # the database holds the loads; the next writer writes the verdict
+                log.warning("Chưa ghi được dòng xác nhận vào %s (%s); lần ghi sau sẽ ghi.", archive / MANIFEST, exc)
+
+        writer.before_swap.append(lambda: lines and _append(archive, lines))
+        writer.after_swap.insert(0, lambda: lines and commit())
+    token, lines = journals[archive]
+    result.manifest |= {"write": token, "load_id": result.load_id}
+    lines.append(result.manifest)
+
+
 def record_manifest(archive: Path, results: list[LoadResult]) -> None:
-    """Append the accepted loads to the archive's manifest, once they are in the database for good."""
-    lines = [json.dumps(r.manifest, ensure_ascii=False) + "\n" for r in results if r.manifest]
+    """Append the accepted loads made on a plain connection (outside db.writing) to the archive's manifest, once
+    they are in the database for good; loads made inside db.writing are already there."""
+    lines = [r.manifest for r in results if r.manifest and "write" not in r.manifest]
     if lines:
-        with open(archive / MANIFEST, "a", encoding="utf-8") as f:
-            f.writelines(lines)
+        _append(archive, lines)
+
+
+def settle(path: Path, started: float) -> None:
+    """Run by every writer under the lock (db.WRITE_HOOKS): finish the bookkeeping of writers killed mid-way.
+    A torn last manifest line is cut; each open write token gets its verdict from the database; archive copies that
+    neither the manifest nor the database knows, older than this writer, are removed. Each step says so in the log.
+    A disk error here does not stop the write (what is left open is settled by a later one)."""
+    try:
+        _settle(path, started)
+    except OSError as exc:
+        log.warning("Chưa dọn được kho lưu trữ của %s (%s); lần ghi sau sẽ làm tiếp.", path, exc)
+
+
+def _settle(path: Path, started: float) -> None:
+    archive = config.archive_dir(path)
+    manifest = archive / MANIFEST
+    if not archive.is_dir():
+        return
+    if manifest.exists() and manifest.stat().st_size:
+        with open(manifest, "rb+") as f:
+            body = f.read()
+            if not body.endswith(b"\n"):
+                f.truncate(body.rfind(b"\n") + 1)
+                os.fsync(f.fileno())
+                log.warning("Đã cắt dòng ghi dở ở cuối %s (một lần ghi bị ngắt).", manifest)
+    loads, verdict = _verdicts(_read_manifest(archive))
+    known = None
+    if "open" in verdict.values() and (known := _database_loads(path)) is not None:
+        settled = []
+        for token in [t for t, v in verdict.items() if v == "open"]:
+            mine = [(r["load_id"], r["file_hash"]) for r in loads if r.get("write") == token]
+            verdict[token] = "commit" if all(m in known[0] for m in mine) else "abort"
+            settled.append({verdict[token]: token})
+            log.warning(
+                "Lần ghi bị ngắt (%d tệp): %s.",
+                len(mine),
+                "cơ sở dữ liệu đã có các tệp này, ghi xác nhận vào sổ lưu trữ"
+                if verdict[token] == "commit"
+                else "cơ sở dữ liệu không có các tệp này, sổ lưu trữ ghi là không nhập",
+            )
+        _append(archive, settled)
+    if not loads:
+        return  # no manifest to tell orphans from originals: keep everything
+    listed = {r["archive_name"] for r in loads if verdict.get(r.get("write"), "commit") != "abort"}
+    candidates = []
+    for entry in os.scandir(archive):
+        name = entry.name
+        if name == MANIFEST or name in listed or not entry.is_file() or not ARCHIVED.match(name):
+            continue
+        try:
+            if entry.stat().st_mtime < started:
+                candidates.append(entry)
+        except FileNotFoundError:
+            continue
+    if candidates and known is None:
+        known = _database_loads(path)
+    if candidates and known is not None:  # without a readable database, nothing tells an orphan from an original
+        for entry in candidates:
+            if entry.name in known[1]:
+                continue
+            Path(entry.path).unlink(missing_ok=True)
+            log.warning("Đã xóa %s khỏi kho lưu trữ: tệp của một lần nhập không hoàn tất.", entry.name)
+
+
+db.WRITE_HOOKS.append(settle)
 
 
 def _record(
@@ -313,15 +613,41 @@ def _record(
 def _load_path(
     con: duckdb.DuckDBPyConnection, path: Path, archive: Path, received_at: datetime | None, loaded_by: str | None
 ) -> LoadResult:
+    """One file of a batch, isolated: anything that goes wrong while reading, validating or loading it rejects this
+    file with one Vietnamese message (no traceback), leaves nothing of it in the archive, and the batch goes on."""
+    import errno
+
+    from etl import guard
+
+    rejected = lambda message: LoadResult(path.name, "rejected", problems=[Problem(path.name, "", "", message)])
     try:
+        if not path.is_file():  # a folder, a device or a pipe is never read (/dev/zero would never end)
+            raise FileNotFoundError(path)
+        if path.stat().st_size > config.MAX_UPLOAD_BYTES:  # refused before it is read into memory
+            return rejected(guard.too_large(path.name, path.stat().st_size))
         data = path.read_bytes()
     except OSError:
-        return LoadResult(
-            path.name,
-            "rejected",
-            problems=[Problem(path.name, "", "", f"{path}: không tìm thấy hoặc không mở được tệp.")],
+        return rejected(f"{path}: không tìm thấy hoặc không mở được tệp.")
+    listing = lambda: {e.name for e in os.scandir(archive)} - {MANIFEST} if archive.is_dir() else set()
+    archived, last_load = listing(), con.execute("select max(load_id) from load_history").fetchone()[0]
+    try:
+        return load_bytes(con, path.name, data, archive, received_at=received_at, loaded_by=loaded_by)
+    except Exception as exc:
+        if con.execute("select max(load_id) from load_history").fetchone()[0] != last_load:
+            raise  # the load is in the database and only what follows failed: the whole write is abandoned
+        for name in listing() - archived:
+            (archive / name).unlink(missing_ok=True)
+        log.info("Tệp %s bị từ chối do lỗi khi nhập.", path.name, exc_info=True)
+        if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+            return rejected(
+                f"{path.name}: tên tệp quá dài để lưu vào kho lưu trữ. Hãy đổi tên tệp cho ngắn hơn (dưới 150 ký tự) "
+                "rồi nhập lại; các tệp khác vẫn được nhập."
+            )
+        return rejected(
+            f"{path.name}: không nhập được tệp này do lỗi khi đọc hoặc kiểm tra ({type(exc).__name__}); các tệp "
+            "khác vẫn được nhập. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx và gửi lại; nếu vẫn lỗi, "
+            "gửi tệp cho người quản trị hệ thống."
         )
-    return load_bytes(con, path.name, data, archive, received_at=received_at, loaded_by=loaded_by)
 
 
 def load_paths(
@@ -335,15 +661,27 @@ def load_paths(
     return results
 
 
+def _replayed(db_file: Path, archive: Path) -> list[dict]:
+    """The manifest's loads the database holds, in order (after settle, under the writer lock). A write whose verdict
+    is still open can only be the last one, with its database gone: it is replayed (its file passed every check)."""
+    loads, verdict = _verdicts(_read_manifest(archive))
+    kept = [r for r in loads if verdict.get(r.get("write"), "commit") != "abort"]
+    if any(verdict.get(r.get("write")) == "open" for r in kept):
+        log.warning("Sổ lưu trữ có lần ghi bị ngắt mà không còn cơ sở dữ liệu để đối chiếu; các tệp đó được nhập lại.")
+    return kept
+
+
 def rebuild(db_file: Path) -> list[LoadResult]:
-    """Rebuild the database from its archive alone (replaying the manifest in order) and swap it in atomically."""
+    """Rebuild the database from its archive alone (replaying the manifest in order) and swap it in atomically.
+    Raises NoArchive, creating nothing, when the database has no archive or an empty one (a mistyped path)."""
     archive = config.archive_dir(db_file)
-    entries = []
-    if (archive / MANIFEST).exists():
-        entries = [
-            json.loads(line) for line in (archive / MANIFEST).read_text(encoding="utf-8").splitlines() if line.strip()
-        ]
+    if not any("archive_name" in r for r in _read_manifest(archive)):
+        raise NoArchive(
+            f"Không có kho lưu trữ {archive} (hoặc kho không có tệp nào đã nhập), nên không dựng lại được cơ sở dữ "
+            f"liệu {Path(db_file).resolve()}. Kiểm tra lại đường dẫn --db; không tạo tệp nào."
+        )
     with db.writing(db_file, fresh=True) as w:
+        entries = _replayed(db_file, archive)
         return [
             load_bytes(
                 w.con,
@@ -359,11 +697,22 @@ def rebuild(db_file: Path) -> list[LoadResult]:
         ]
 
 
-def load_upload(db_file: Path, name: str, data: bytes, loaded_by: str | None = None) -> LoadResult:
-    """Load one uploaded file (the dashboard's «Nhập số liệu» page) the same way as the CLI."""
+def load_upload(
+    db_file: Path,
+    name: str,
+    data: bytes,
+    loaded_by: str | None = None,
+    *,
+    replace_empty: bool = False,
+    expect_version: str | None = UNCHECKED,
+) -> LoadResult:
+    """Load one uploaded file (the dashboard's «Nhập số liệu» page) the same way as the CLI; `expect_version` is the
+    version of the report the preview showed (LoadResult.replaced_version), checked under the writer lock."""
     archive = config.archive_dir(db_file)
     with db.writing(db_file) as w:
-        result = load_bytes(w.con, name, data, archive, loaded_by=loaded_by)
+        result = load_bytes(
+            w.con, name, data, archive, loaded_by=loaded_by, replace_empty=replace_empty, expect_version=expect_version
+        )
         w.after_swap.append(lambda: record_manifest(archive, [result]))
     return result
 
@@ -379,7 +728,7 @@ def dry_run(
             shutil.copyfile(db_file, scratch)
         con = db.connect(scratch)
         try:
-            result = load_bytes(con, name, data, Path(folder) / "archive")
+            result = load_bytes(con, name, data, Path(folder) / "archive", replace_empty=True)  # result.loss tells
             after = figures(con, result) if result.status == "loaded" else None
         finally:
             con.close()

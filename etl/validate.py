@@ -64,7 +64,14 @@ def col_letter(index: int) -> str:
 def validate(raw: RawWorkbook, units: reference.Units) -> Parsed:
     """Check a workbook against the contract and the unit list; returns typed rows and all problems."""
     out = Parsed(raw.file_name)
-    add = lambda sheet, cell, msg, sev="error": out.problems.append(Problem(raw.file_name, sheet, cell, msg, sev))
+    # cells over a limit of etl/read.py (a text too long for one cell) are errors, and the only ones about those cells
+    flagged = {(sheet, cell) for sheet, cell, _ in raw.problems}
+    out.problems += [Problem(raw.file_name, sheet, cell, message) for sheet, cell, message in raw.problems]
+
+    def add(sheet: str, cell: str, msg: str, sev: str = "error") -> None:
+        if (sheet, cell) not in flagged:
+            out.problems.append(Problem(raw.file_name, sheet, cell, msg, sev))
+
     by_norm = {norm(n): n for n in raw.sheets}
     info_name = by_norm.get(norm(INFO_SHEET))
     if info_name is None:

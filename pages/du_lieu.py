@@ -6,6 +6,7 @@ import streamlit as st
 from etl import config, periods
 from ui import charts, export, fmt
 from ui.page import LOAD_HINT, header
+from ui.safe import code, md
 
 view = header("Dữ liệu")
 sel, f = view.sel, view.figures()
@@ -14,7 +15,7 @@ table = export.loads_table(loads)
 
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.markdown(
-    f"Số liệu của {sel.unit.name}, {sel.label[0].lower() + sel.label[1:]}, được tính từ **{fmt.num(len(loads))} tệp báo cáo** đã nạp dưới đây. "
+    f"Số liệu của {md(sel.unit.name)}, {sel.label[0].lower() + sel.label[1:]}, được tính từ **{fmt.num(len(loads))} tệp báo cáo** đã nạp dưới đây. "
     "Tải về bảng chỉ số đang xem (kèm danh sách tệp) để đưa vào báo cáo hoặc gửi cấp trên."
 )
 right.download_button(
@@ -146,6 +147,6 @@ else:
             st.markdown("Không tệp nào có cảnh báo khi nạp.")
         for rec, items in flagged:
             st.markdown(
-                f"**{rec['Tệp']}** — {rec['Đơn vị']} · {rec['Kỳ']}:\n"
-                + "\n".join(f"- `{w['where']}`: {w['message']}" for w in items)
+                f"**{md(rec['Tệp'])}** — {md(rec['Đơn vị'])} · {rec['Kỳ']}:\n"
+                + "\n".join(f"- {code(w['where']) + ': ' if w['where'] else ''}{md(w['message'])}" for w in items)
             )

@@ -5,10 +5,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from etl import config, periods, reference
-from ui import data, fmt
+from etl import periods, reference
+from ui import auth, data, fmt, safe
 from ui.page import current_view
 
+data.require_page("lich-su-nhap")  # etl.access decides
 st.title("Lịch sử nhập số liệu")
 view = current_view()
 if view is None:
@@ -49,17 +50,30 @@ st.metric("Số lần nhập", fmt.num(len(rows)))
 st.dataframe(table, hide_index=True)
 
 st.subheader("Tải bản lưu trữ")
-by_id = {r["load_id"]: r for r in rows}
+by_id = {r["load_id"]: r for r in rows if data.may_load(r["unit_code"])}  # originals: for those who may load the unit
+if not by_id:
+    st.info(
+        "Chỉ tài khoản được nhập số liệu của đơn vị mới tải được tệp gốc đã lưu "
+        "(tệp gốc có thể chứa họ tên, số điện thoại không đưa vào cơ sở dữ liệu).",
+        icon=":material/lock:",
+    )
+    st.stop()
 chosen = st.selectbox(
     "Chọn bản nhập",
     list(by_id),
     key="ban_luu_tru",
     format_func=lambda i: f"Bản số {i}: {by_id[i]['file_name']} ({periods.parse(by_id[i]['period_key']).label})",
 )
-archived = config.archive_dir(view.path) / by_id[chosen]["archive_name"]
-if archived.exists():
+row = by_id[chosen]
+blob = data.original(view.path, row)  # refuses a unit the user may not load
+if blob is not None:
     st.download_button(
-        "Tải tệp gốc đã lưu", archived.read_bytes(), file_name=by_id[chosen]["file_name"], icon=":material/download:"
+        "Tải tệp gốc đã lưu",
+        blob,
+        file_name=row["file_name"],
+        icon=":material/download:",
+        on_click=auth.record,  # the audit log: who downloaded which original
+        args=("download_original", row["unit_code"], row["file_name"]),
     )
 else:
-    st.warning(f"Không tìm thấy bản lưu trữ {archived.name} trong {archived.parent}.")
+    st.warning(f"Không tìm thấy bản lưu trữ {safe.md(row['archive_name'])} trong kho lưu trữ.")

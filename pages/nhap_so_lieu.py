@@ -8,17 +8,19 @@ from etl import annotate, reference
 from etl.load import dry_run, load_upload
 from etl.read import ReadError, read_bytes
 from etl.template import build_workbook
-from ui import data, upload
+from ui import auth, data, upload
 from ui.page import current_view
+from ui.safe import md
 
+data.require_page("nhap-so-lieu")  # etl.access decides: roles that may load
 st.title("Nhập số liệu")
 path = data.database()
 view = current_view()
 units = reference.units()
 
 with st.expander("Tải tệp mẫu để điền", icon=":material/download:", expanded=False):
-    communes = [u for u in units if u.level == "xa"]
-    default = view.sel.code if view and view.sel.unit.level == "xa" else None
+    communes = [u for u in units if u.level == "xa" and data.may_load(u.code)]
+    default = view.sel.code if view and view.sel.unit.level == "xa" and data.may_load(view.sel.code) else None
     c1, c2 = st.columns(2)
     code = c1.selectbox(
         "Đơn vị",
@@ -43,21 +45,23 @@ with st.expander("Tải tệp mẫu để điền", icon=":material/download:", 
         )
 
 by = st.text_input("Người nhập", key="nguoi_nhap", placeholder="Họ tên công chức Văn phòng – Thống kê")
-files = st.file_uploader(
-    "Chọn một hay nhiều tệp bảng tính đã điền (.xlsx, .xls, .xlsm, .ods; tối đa 20 MB mỗi tệp)",
-    accept_multiple_files=True,
-    key="tep_tai_len",
-)
+st.html(upload.UPLOADER_CSS)
+files = st.file_uploader(upload.UPLOAD_LABEL, accept_multiple_files=True, key="tep_tai_len", help=upload.UPLOAD_HELP)
 done = st.session_state.setdefault("da_nhap", {})
 
 for f in files or []:
     blob = f.getvalue()
     digest = hashlib.sha256(blob).hexdigest()
     st.divider()
+    st.caption(f":material/description: {md(f.name)} · {upload.size(len(blob))}")
     if digest in done:
         upload.show_loaded(done[digest], units)
         continue
     result, after = dry_run(path, f.name, blob, upload.headline)
+    if result.unit_code and (refusal := data.load_refusal(result.unit_code)):  # another unit's workbook
+        st.error(f"{md(f.name)}: {md(refusal)}", icon=":material/block:")
+        auth.record("denied", unit=result.unit_code, file=f.name)
+        continue
     if result.status == "rejected":
         upload.show_rejected(result)
         try:
@@ -74,10 +78,13 @@ for f in files or []:
         continue
     if result.status == "unchanged":
         st.info(
-            f"{f.name}: giống hệt bản đang dùng của {units.get(result.unit_code).name}, {result.period.label} — không có gì thay đổi.",
+            f"{md(f.name)}: giống hệt bản đang dùng của {md(units.get(result.unit_code).name)}, {result.period.label} — "
+            "không có gì thay đổi.",
             icon=":material/check:",
         )
         continue
+    seen = st.session_state.setdefault("da_xem", {})  # digest -> version of the report the last preview showed
+    shown, seen[digest] = seen.get(digest, result.replaced_version), result.replaced_version
     if result.replaced_load_id is not None:
         before = data.figures(str(path), data.version(path), result.unit_code, result.period.start, result.period.end)
         upload.show_preview(result, before, after, units)
@@ -85,5 +92,18 @@ for f in files or []:
             "Xác nhận thay thế", key=f"xac_nhan_{digest}", type="primary", icon=":material/published_with_changes:"
         ):
             continue
-    done[digest] = load_upload(path, f.name, blob, loaded_by=by or None)
+    outcome = load_upload(
+        path,
+        f.name,
+        blob,
+        loaded_by=auth.loaded_by(by),
+        replace_empty=result.loss is not None,  # confirmed after the red warning
+        expect_version=shown,  # checked under the writer lock: someone else's replacement since the preview refuses
+    )
+    if outcome.refusal == "changed":
+        st.error(md(outcome.errors[0].message), icon=":material/sync_problem:")
+        continue
+    done[digest] = outcome
+    if done[digest].status == "loaded":  # the audit log: who loaded or replaced which unit's report
+        auth.record("replace" if done[digest].replaced_load_id else "load", done[digest].unit_code, f.name)
     upload.show_loaded(done[digest], units)

@@ -13,6 +13,7 @@ from etl import read, reference, validate
 from etl.annotate import annotated_copy
 from tests._workbooks import book, dump, indicators, load_ok, query, tthc_row
 from tests.conftest import ROOT
+from tests.test_edges import shown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,8 +117,8 @@ def test_unreadable_upload_gets_one_clear_message(site, name, content, words):
     before = dump(site)
     at = upload([(name, content)])
     assert not at.exception
-    messages = [m.value for m in at.markdown if name in m.value]
-    assert len(messages) == 1 and words in messages[0]
+    messages = [shown(m.value) for m in at.error if name in shown(m.value)]  # the reader's one message, as rendered
+    assert len(messages) == 1 and words in messages[0] and not any("``" in m.value for m in at.markdown)
     assert dump(site) == before
 
 
@@ -126,7 +127,7 @@ def test_oversized_upload_is_refused(site, monkeypatch):
 
     monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
     at = upload([("lon.xlsx", b"PK\x03\x04" + b"\x00" * 2000)])
-    assert any("quá lớn" in m.value and "lon.xlsx" in m.value for m in at.markdown)
+    assert any("quá lớn" in shown(m.value) and "lon.xlsx" in shown(m.value) for m in at.error)
 
 
 def test_history_shows_who_loaded_what_and_what_replaced_it(site, tmp_path):

@@ -1,6 +1,8 @@
 """Cached access to the figures for pages: a short read-only connection per call, cache keyed on the data version.
 
-No page runs SQL or computes a rate: everything comes from `etl.indicators` and `etl.details`.
+No page runs SQL or computes a rate: everything comes from `etl.indicators` and `etl.details`. Access is checked here
+too (etl.access decides): a View is only built for a unit the signed-in user may view, the history, report and figures
+functions refuse other units, and uploads and archived originals ask `may_load`. Pages never decide.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl import config, db, details, indicators, periods
+from etl import access, config, db, details, indicators, periods
 
 
 def database() -> Path:
@@ -32,8 +34,76 @@ def _connect(path: str):
     return db.connect(path, read_only=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# ---------------------------------------------------------------- access (etl.access decides, ui.auth knows the user)
+
+
+def who() -> access.User:
+    from ui import auth
+
+    return auth.current()
+
+
+def allow_view(code: str) -> None:
+    """Stop the run with a refusal unless the user may view `code` (the filters never offer such a unit)."""
+    if not access.can_view(who(), code):
+        from ui import auth
+
+        auth.refuse("Tài khoản này không được xem số liệu của đơn vị đã chọn.", unit=code)
+
+
+def require_page(url_path: str) -> None:
+    """A page run while the user may not open it (its own script, a test) stops with a refusal (or the sign-in form)."""
+    if not access.can_open(who(), url_path):
+        from ui import auth
+
+        auth.gate()  # nobody signed in on a server that requires it: sign in first
+        st.title("Không được phép")
+        auth.refuse(auth.page_refusal(url_path), url_path=url_path)
+
+
+def unit_choices(codes: list[str]) -> list[str]:
+    """The units of a list the user may select."""
+    return access.choices(who(), codes)
+
+
+def home_unit(codes: list[str]) -> str | None:
+    return access.home(who(), codes)
+
+
+def may_load(code: str | None) -> bool:
+    return access.can_load(who(), code)
+
+
+def load_refusal(code: str | None) -> str | None:
+    """Why the user may not load a workbook of `code` (None: they may)."""
+    if may_load(code):
+        return None
+    user = who()
+    mine = access.loadable(user)
+    return (
+        f"Tài khoản này không được nhập số liệu của đơn vị «{code}»"
+        + (f"; chỉ được nhập cho {', '.join(sorted(mine))}." if mine else ".")
+        + " Tệp không được nhập."
+    )
+
+
+def original(path: Path, row: dict) -> bytes | None:
+    """The archived original of a load (a row of `history`), for users who may load its unit; None when it is missing."""
+    if not access.can_download_original(who(), row["unit_code"]):
+        from ui import auth
+
+        auth.refuse("Chỉ tài khoản được nhập số liệu của đơn vị này mới tải được tệp gốc.", unit=row["unit_code"])
+    archived = config.archive_dir(path) / row["archive_name"]
+    return archived.read_bytes() if archived.exists() else None
+
+
 def figures(path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False) -> dict:
+    allow_view(code)
+    return _figures(path, data_version, code, start, end, roll_forward)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _figures(path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False) -> dict:
     con = _connect(path)
     try:
         return indicators.compute(con, code, start, end, roll_forward=roll_forward)
@@ -127,6 +197,7 @@ class View:
 
     def __init__(self, sel, path: Path):
         # today is part of the cache key: which months are due (and so every to-date figure) changes with the day
+        allow_view(sel.code)
         self.sel, self.path, self.version = sel, path, version(path) + (config.today(),)
 
     def _args(self, start: date | None = None, end: date | None = None):
@@ -140,15 +211,15 @@ class View:
         )
 
     def figures(self) -> dict:
-        return figures(*self._args())
+        return _figures(*self._args())
 
     def previous(self) -> Compared | None:
         """The comparison etl.windows chose for the selection (same months, same point in time for stocks)."""
         c = self.sel.window.compare
         if c is None:
             return None
-        now = figures(*self._args(c.now_start, c.now_end))
-        return Compared(now, figures(*self._args(c.start, c.end)), c.text, c.basis)
+        now = _figures(*self._args(c.now_start, c.now_end))
+        return Compared(now, _figures(*self._args(c.start, c.end)), c.text, c.basis)
 
     def card_args(self) -> tuple:
         """What every card takes after its indicator and title: figures, comparison, unit, the day targets are read on."""
@@ -171,8 +242,14 @@ class View:
         return detail(path, ver, name, code, start, end, roll, *args)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def history(path: str, data_version: tuple, code: str, roll_forward: bool = False) -> list[dict]:
+    """Every load of the unit (with its predecessors when rolled forward), newest first."""
+    allow_view(code)
+    return _history(path, data_version, code, roll_forward)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(path: str, data_version: tuple, code: str, roll_forward: bool = False) -> list[dict]:
     from etl.history import history as load_history
 
     con = _connect(path)
@@ -182,11 +259,18 @@ def history(path: str, data_version: tuple, code: str, roll_forward: bool = Fals
         con.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def report(
     path: str, data_version: tuple, code: str, first: str, last: str | None, mode: str | None, roll_forward: bool
 ) -> tuple[bytes, bytes]:
     """The periodic report (.docx) and its appendices (.xlsx) for the selection (etl.report_data → report_doc/_xlsx)."""
+    allow_view(code)
+    return _report(path, data_version, code, first, last, mode, roll_forward)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report(
+    path: str, data_version: tuple, code: str, first: str, last: str | None, mode: str | None, roll_forward: bool
+) -> tuple[bytes, bytes]:
     from etl import report_data, report_doc, report_xlsx
 
     con = _connect(path)

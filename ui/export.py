@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -131,6 +132,15 @@ def judged(ind: str, figures: dict, unit_code: str, end: date) -> tuple[float | 
     return a.target.value, words or NO_DENOMINATOR, a.target.source
 
 
+def _append(ws, values: list) -> None:
+    """One row; every text written as text, so a file name, a warning quoting a cell, a unit or a source that starts with
+    = + - @ is never a formula in the downloaded workbook."""
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _value(cell, ind: str, value) -> None:
     if value is None:
         cell.value = NO_DENOMINATOR if targets.is_rate(ind) else None
@@ -140,7 +150,7 @@ def _value(cell, ind: str, value) -> None:
 
 
 def _header(ws, names: list[str], widths: list[int]) -> None:
-    ws.append(names)
+    _append(ws, names)
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
         head = ws.cell(1, i)
@@ -158,7 +168,7 @@ def _indicators_sheet(ws, view) -> None:
     _header(ws, heads, [26, 52, 14, 12, 24, 48, 22, 22, 16])
     for ind, name in INDICATOR_NAMES.items():
         target, status, source = judged(ind, figures, sel.code, sel.end)
-        ws.append([AREAS[ind.split(".")[0]], name, None, None, status, source])
+        _append(ws, [AREAS[ind.split(".")[0]], name, None, None, status, source])
         row = ws.max_row
         _value(ws.cell(row, 3), ind, figures.get(ind))
         if target is not None:
@@ -186,7 +196,7 @@ def _loads_sheet(ws, view) -> None:
     _header(ws, heads, [11, 24, 16, 28, 17, 17, 60, 10, 60, 12])
     for rec, raw in zip(table, view.detail("loads")):
         text = "\n".join(f"{w['where']}: {w['message']}" for w in warnings(raw["warnings_json"]))
-        ws.append([rec[h] for h in heads[:8]] + [text, rec["Thay thế bản"]])
+        _append(ws, [rec[h] for h in heads[:8]] + [text, rec["Thay thế bản"]])
         ws.cell(ws.max_row, 5).number_format = ws.cell(ws.max_row, 6).number_format = TIME_FORMAT
 
 
@@ -212,7 +222,7 @@ def _info_sheet(ws, view, generated: datetime) -> None:
         rows.append(("Gộp số liệu", "Đã gộp số liệu các xã cũ sáp nhập vào xã này (trước 01/7/2025)."))
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 18, 90
     for label, value in rows:
-        ws.append([label, value])
+        _append(ws, [label, value])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
 

@@ -1,4 +1,8 @@
-"""Shared sidebar filters (đơn vị, kỳ, so sánh), kept across pages and mirrored in the URL query string."""
+"""Shared sidebar filters (đơn vị, kỳ, so sánh), kept across pages and mirrored in the URL query string.
+
+The unit filter offers only the units the signed-in user may view (ui.data → etl.access); a unit in the URL or the
+session that is not among them falls back to the user's own unit with a notice, so a crafted link never widens access.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import streamlit as st
 
 from etl import periods, reference, windows
 from etl.periods import ROMAN, Period
+from ui import data
 
 KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "tuy_chon": "Tùy chọn"}
 COMPARE = {"ky_truoc": "Kỳ trước", "cung_ky": "Cùng kỳ năm trước", "khong": "Không so sánh"}
@@ -144,8 +149,10 @@ def _init_from_query(years: list[int]) -> None:
     if st.session_state.get("_filters_ready"):
         return
     q, units = st.query_params, reference.units()
-    code = q.get("don_vi")
-    st.session_state["don_vi"] = code if code and units.get(code) else unit_options(units)[0]
+    code, options = q.get("don_vi"), data.unit_choices(unit_options(units))
+    st.session_state["don_vi"] = code if code in options else data.home_unit(options)
+    if code and units.get(code) and code not in options:
+        _refused_unit(units.get(code), units)
     st.session_state["so_sanh"] = q.get("so_sanh") if q.get("so_sanh") in COMPARE else "ky_truoc"
     st.session_state["gop"] = q.get("gop") == "1"
     key, kind, start, end = q.get("ky", ""), "nam", date(years[0], 1, 1), None
@@ -173,12 +180,31 @@ def _init_from_query(years: list[int]) -> None:
     st.session_state["_filters_ready"] = True
 
 
+def _refused_unit(unit: reference.Unit, units: reference.Units) -> None:
+    home = units.get(st.session_state.get("don_vi") or "")
+    st.session_state["_don_vi_tu_choi"] = f"Tài khoản này không được xem số liệu của {unit.name}" + (
+        f"; đang hiển thị {home.name}." if home else "."
+    )
+
+
 def sidebar(years: list[int]) -> Selection:
     """Render the shared filters in the sidebar and return the selection (years: newest first)."""
     _init_from_query(years)
     units = reference.units()
+    options = data.unit_choices(unit_options(units))
+    if not options:
+        from ui import auth
+
+        auth.refuse("Tài khoản này chưa được gán đơn vị nào để xem. Hỏi người quản trị (lệnh python -m etl user).")
+    if st.session_state.get("don_vi") not in options:  # a unit set by a callback or left from another account
+        asked = units.get(st.session_state.get("don_vi") or "")
+        st.session_state["don_vi"] = data.home_unit(options)
+        if asked:
+            _refused_unit(asked, units)
+    if st.session_state.get("_don_vi_tu_choi"):
+        st.warning(st.session_state.pop("_don_vi_tu_choi"), icon=":material/lock:")
     with st.sidebar:
-        code = st.selectbox("Đơn vị", unit_options(units), key="don_vi", format_func=lambda c: unit_label(units.get(c)))
+        code = st.selectbox("Đơn vị", options, key="don_vi", format_func=lambda c: unit_label(units.get(c)))
         kind = st.selectbox("Loại kỳ", list(KINDS), key="loai_ky", format_func=KINDS.get)
         if kind == "tuy_chon":
             months = [f"{y}-{m:02d}" for y in sorted(years) for m in range(1, 13)]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import streamlit as st
 
 from etl import reference
-from ui import data, filters
+from ui import auth, data, filters
 
 LOAD_HINT = (
     "Văn phòng xã tải tệp mẫu bằng lệnh `python -m etl template mau.xlsx --unit MÃ --period KỲ`, điền số liệu, "
@@ -16,9 +16,10 @@ LOAD_HINT = (
 
 
 def current_view() -> data.View | None:
-    """The view the router built for this run; a page run on its own (tests) renders the filters itself."""
+    """The view the router built for this run; a page run on its own (tests) signs in and renders the filters itself."""
     if st.session_state.get("_router"):
         return st.session_state.get("view")
+    auth.gate()
     path = data.database()
     if not path.exists():
         return None

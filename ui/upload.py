@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import indicators, periods, reference
-from etl.load import LoadResult
+from etl import config, indicators, periods, reference
+from etl.load import LoadResult, loss_text
 from ui import fmt
+from ui.safe import code, md
 
 HEADLINE = {  # indicator id -> label, shown old vs new before a replacement is confirmed
     "tthc.received_new": "Hồ sơ TTHC tiếp nhận mới",
@@ -27,6 +28,40 @@ HEADLINE = {  # indicator id -> label, shown old vs new before a replacement is 
     "outreach.events": "Hoạt động tuyên truyền",
     "plan.done_rate": "Nhiệm vụ kế hoạch hoàn thành",
 }
+
+
+LIMIT_MB = config.MAX_UPLOAD_BYTES // (1024 * 1024)  # .streamlit/config.toml server.maxUploadSize says the same
+UPLOAD_LABEL = f"Chọn một hay nhiều tệp bảng tính đã điền (.xlsx, .xls, .xlsm, .ods; tối đa {LIMIT_MB} MB mỗi tệp)"
+UPLOAD_HELP = (
+    f"Kéo thả tệp vào khung dưới đây hoặc bấm «Chọn tệp». Tệp lớn hơn {LIMIT_MB} MB không tải lên được "
+    "(bảng tính báo cáo của một xã thường nhỏ hơn 1 MB). Có thể chọn nhiều tệp một lúc."
+)
+# Streamlit's uploader has no language setting: its English («Upload», «50MB per file», «24.0B», «Drag and drop files
+# here») is replaced by CSS, keyed on the data-testid attributes of Streamlit 1.5x–1.6x. Sizes are shown by the page.
+_AFTER = "font-size: 0.875rem; line-height: 1.6; white-space: nowrap;"
+UPLOADER_CSS = f"""<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p
+  {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after
+  {{ content: "Chọn tệp"; {_AFTER} }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after
+  {{ content: "hoặc kéo thả tệp vào đây · tối đa {LIMIT_MB} MB mỗi tệp"; {_AFTER} }}
+[data-testid="stFileUploaderDropzone"] > div > span:only-child {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] > div > span:only-child::after {{ content: "Thả tệp vào đây"; {_AFTER} }}
+[data-testid="stFileChipName"] + div {{ display: none; }}
+[data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div {{ display: block; font-size: 0; }}
+[data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div::after
+  {{ content: "Không tải lên được: tệp lớn hơn {LIMIT_MB} MB hoặc mất kết nối"; font-size: 0.75rem; }}
+</style>"""
+
+
+def size(n: int) -> str:
+    """A file size the Vietnamese way: 24 B · 1,5 KB · 20 MB (1 KB = 1.024 B, as the upload limit counts)."""
+    units, value, i = ("B", "KB", "MB", "GB"), float(n), 0
+    while value >= 1024 and i < len(units) - 1:
+        value, i = value / 1024, i + 1
+    return f"{fmt.num(round(value, 1) if i else int(value))} {units[i]}"
 
 
 def validity(unit: reference.Unit) -> str:
@@ -55,19 +90,43 @@ def headline(con: duckdb.DuckDBPyConnection, result: LoadResult) -> dict:
     return indicators.compute(con, result.unit_code, result.period.start, result.period.end)
 
 
+def _about_file(result: LoadResult, message: str) -> str:
+    """A whole-file message without the file name it starts with (the headline already names the file)."""
+    prefix = f"{result.file_name}: "
+    if not message.startswith(prefix):
+        return message
+    rest = message[len(prefix) :]
+    return rest[:1].upper() + rest[1:]
+
+
 def show_rejected(result: LoadResult) -> None:
+    """The refusal: a headline, then the problems by sheet with their cells. A file that could not be read at all (a
+    text file renamed .xlsx, an encrypted workbook) has no cells: its message is the headline, without a cells section."""
+    name = md(result.file_name)
+    whole = [p for p in result.problems if not p.sheet]
+    if not any(p.sheet for p in result.problems):
+        reasons = " ".join(md(_about_file(result, p.message)) for p in whole)
+        st.error(
+            f"**{name}: không nhập.** {reasons} Cơ sở dữ liệu không thay đổi.".replace("  ", " "),
+            icon=":material/error:",
+        )
+        return
+    fix = "Sửa các ô dưới đây" if any(p.cell for p in result.problems) else "Sửa các trang dưới đây"
     st.error(
-        f"**{result.file_name}: không nhập** — {len(result.errors)} lỗi. Cơ sở dữ liệu không thay đổi. Sửa các ô dưới đây rồi tải lên lại.",
+        f"**{name}: không nhập** — {len(result.errors)} lỗi. Cơ sở dữ liệu không thay đổi. {fix} rồi tải lên lại.",
         icon=":material/error:",
     )
     by_sheet = defaultdict(list)
     for p in result.problems:
-        by_sheet[p.sheet or "Tệp"].append(p)
+        by_sheet[p.sheet].append(p)
     for sheet, problems in by_sheet.items():
-        st.markdown(f"**Trang «{sheet}»**" if sheet != "Tệp" else "**Tệp**")
+        st.markdown(f"**Trang «{md(sheet)}»**" if sheet else "**Cả tệp**")
         st.markdown(
             "\n".join(
-                f"- {'Lỗi' if p.severity == 'error' else 'Cảnh báo'} tại `{p.where}`: {p.message}" for p in problems
+                f"- {'Lỗi' if p.severity == 'error' else 'Cảnh báo'}"
+                + (f" tại {code(p.where)}: " if p.where else ": ")
+                + md(_about_file(result, p.message) if not p.sheet else p.message)
+                for p in problems
             )
         )
 
@@ -75,10 +134,16 @@ def show_rejected(result: LoadResult) -> None:
 def show_preview(result: LoadResult, before: dict, after: dict, units: reference.Units) -> None:
     unit = units.get(result.unit_code)
     st.warning(
-        f"**{result.file_name}** sẽ thay thế bản nhập số {result.replaced_load_id} của {unit.name}, {result.period.label}. "
+        f"**{md(result.file_name)}** sẽ thay thế bản nhập số {result.replaced_load_id} của {md(unit.name)}, {result.period.label}. "
         "Kiểm tra các số liệu chính trước và sau rồi bấm «Xác nhận thay thế».",
         icon=":material/compare_arrows:",
     )
+    if result.loss:  # most of the report would go: say what, and make the confirmation a deliberate act
+        st.error(
+            f"**{loss_text(result, md(result.file_name))}.** Chỉ bấm «Xác nhận thay thế» nếu đúng là muốn thay: số liệu này sẽ không còn "
+            "trong các chỉ số (bản cũ vẫn giữ trong kho lưu trữ và lịch sử nhập).",
+            icon=":material/warning:",
+        )
     rows = []
     for ind, label in HEADLINE.items():
         show = fmt.pct if ind.endswith(("_rate", "compliance")) else fmt.num
@@ -98,12 +163,14 @@ def show_loaded(result: LoadResult, units: reference.Units) -> None:
         show_rejected(result)
         return
     unit = units.get(result.unit_code)
-    rows = ", ".join(f"{sheet}: {fmt.num(n)} dòng" for sheet, n in result.rows.items()) or "không có dòng số liệu"
+    rows = ", ".join(f"{md(sheet)}: {fmt.num(n)} dòng" for sheet, n in result.rows.items()) or "không có dòng số liệu"
     replaced = f" Đã thay thế bản nhập số {result.replaced_load_id}." if result.replaced_load_id else ""
     st.success(
-        f"**Đã nhập** {result.file_name}: {unit.name}, {result.period.label} (bản nhập số {result.load_id}). {rows}.{replaced}",
+        f"**Đã nhập** {md(result.file_name)}: {md(unit.name)}, {result.period.label} (bản nhập số {result.load_id}). {rows}.{replaced}",
         icon=":material/check_circle:",
     )
     if result.warnings:
         with st.expander(f"{len(result.warnings)} cảnh báo (không chặn việc nhập)"):
-            st.markdown("\n".join(f"- `{p.where}`: {p.message}" for p in result.warnings))
+            st.markdown(
+                "\n".join(f"- {code(p.where) + ': ' if p.where else ''}{md(p.message)}" for p in result.warnings)
+            )
