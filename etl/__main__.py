@@ -68,28 +68,39 @@ def _rebuild(args) -> int:
     return 1 if any(r.status == "rejected" for r in results) else 0
 
 
+class Usage(Exception):
+    """A Vietnamese sentence for a bad argument (exit 2)."""
+
+
+def _selection(args, period_end: str | None = None) -> tuple:
+    """(units, start, end, today, database path) of an indicators/report call, or Usage with the reason."""
+    units = reference.units()
+    if not units.get(args.unit):
+        raise Usage(f"Mã đơn vị «{args.unit}» không có trong danh mục đơn vị.")
+    try:
+        start, end = periods.span(args.period, period_end)
+    except periods.PeriodError as exc:
+        raise Usage(str(exc)) from None
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        raise Usage(f"Ngày «{args.today}» không hợp lệ: dùng dạng 2026-11-29.") from None
+    path = config.db_path(args.db)
+    if not path.exists():
+        raise Usage(f"Không tìm thấy cơ sở dữ liệu {path}.")
+    return units, start, end, today, path
+
+
 def _indicators(args) -> int:
     from etl import db, windows
 
-    units = reference.units()
-    if not units.get(args.unit):
-        print(f"Mã đơn vị «{args.unit}» không có trong danh mục đơn vị.", file=sys.stderr)
-        return 2
     try:
-        start, end = periods.span(args.period, args.period_end)
-        today = date.fromisoformat(args.today) if args.today else None
-    except periods.PeriodError as exc:
+        units, start, end, today, path = _selection(args, args.period_end)
+    except Usage as exc:
         print(str(exc), file=sys.stderr)
-        return 2
-    except ValueError:
-        print(f"Ngày «{args.today}» không hợp lệ: dùng dạng 2026-11-29.", file=sys.stderr)
         return 2
     kind = windows.kind_of(args.period, args.period_end)
     window = windows.resolve(args.unit, start, end, kind, args.compare, today, args.roll_forward, units)
-    path = config.db_path(args.db)
-    if not path.exists():
-        print(f"Không tìm thấy cơ sở dữ liệu {path}.", file=sys.stderr)
-        return 2
     con = db.connect(path, read_only=True)
     try:
         out = windows.figures(con, args.unit, window, roll_forward=args.roll_forward, units=units, today=today)
@@ -103,29 +114,22 @@ def _report(args) -> int:
     """The periodic report (.docx) and its appendices (.xlsx beside it) for a unit or group and a period."""
     from etl import db, report_data, report_doc, report_xlsx
 
-    units = reference.units()
-    if not units.get(args.unit):
-        print(f"Mã đơn vị «{args.unit}» không có trong danh mục đơn vị.", file=sys.stderr)
-        return 2
     try:
-        periods.parse(args.period)
-        today = date.fromisoformat(args.today) if args.today else None
-    except periods.PeriodError as exc:
+        units, _, _, today, path = _selection(args)
+    except Usage as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except ValueError:
-        print(f"Ngày «{args.today}» không hợp lệ: dùng dạng 2026-11-29.", file=sys.stderr)
-        return 2
-    path = config.db_path(args.db)
-    if not path.exists():
-        print(f"Không tìm thấy cơ sở dữ liệu {path}.", file=sys.stderr)
-        return 2
     out = Path(args.out or f"bao_cao_ct33_{args.unit}_{args.period}.docx")
+    appendix = out.with_name(out.stem + "_phu_luc.xlsx")
     if out.suffix.lower() != ".docx":
         print(f"Tệp báo cáo phải có đuôi .docx (nhận «{out.name}»).", file=sys.stderr)
         return 2
     if not out.parent.is_dir():
         print(f"Thư mục «{out.parent}» không tồn tại.", file=sys.stderr)
+        return 2
+    existing = [p.name for p in (out, appendix) if p.exists()]
+    if existing and not args.overwrite:
+        print(f"Đã có tệp {', '.join(existing)}; thêm --ghi-de để ghi đè.", file=sys.stderr)
         return 2
     con = db.connect(path, read_only=True)
     try:
@@ -133,7 +137,6 @@ def _report(args) -> int:
     finally:
         con.close()
     out.write_bytes(report_doc.render(data, args.template))
-    appendix = out.with_name(out.stem + "_phu_luc.xlsx")
     appendix.write_bytes(report_xlsx.appendices(data))
     print(f"Đã tạo báo cáo: {out} và phụ lục: {appendix}")
     return 0
@@ -208,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--roll-forward", action="store_true")
     rp.add_argument("--template", help="mẫu Word của đơn vị (mặc định data/templates/bao_cao_ct33.docx)")
     rp.add_argument("--today", help="ngày lập báo cáo (YYYY-MM-DD), mặc định là hôm nay")
+    rp.add_argument("--ghi-de", "--overwrite", dest="overwrite", action="store_true", help="ghi đè tệp đã có")
     rp.set_defaults(fn=_report)
     dm = sub.add_parser("demo", help="tạo dữ liệu mẫu cho huyện Như Xuân cũ")
     dm.add_argument("--db")

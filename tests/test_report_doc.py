@@ -167,6 +167,10 @@ def test_cli_writes_report_and_appendix(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert out.exists() and (tmp_path / "bc_phu_luc.xlsx").exists() and "Đã tạo báo cáo" in proc.stdout
     assert "6 tháng cuối năm 2025" in text_of(Document(out))
+    again = subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 2 and "--ghi-de" in again.stderr  # a signed report is never overwritten silently
+    forced = subprocess.run([sys.executable, "-m", "etl", *args, "--ghi-de"], cwd=ROOT, capture_output=True, text=True)
+    assert forced.returncode == 0, forced.stderr
     bad = subprocess.run(
         [sys.executable, "-m", "etl", *args[:-4], "--out", str(tmp_path / "bc.txt")],
         cwd=ROOT,
