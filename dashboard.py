@@ -63,7 +63,8 @@ PAGES = [
 ]
 st.session_state["_router"] = True
 who = auth.gate(PAGES)  # beyond localhost: the sign-in form until someone signs in; «Đăng xuất» in the sidebar
-page = st.navigation(auth.navigation(PAGES, who))  # pages the user may not open: a refusal under their url
+# pages the user may not open are a refusal under their url; expanded: never Streamlit's English «View 3 more»
+page = st.navigation(auth.navigation(PAGES, who), expanded=True)
 if st.query_params.get("trinh_chieu") == "1" and page is not MEETING:  # (its url is "" for a meeting-only role)
     if not st.session_state.get("_filters_ready"):  # a meeting link opened: /?trinh_chieu=1&don_vi=…&ky=…
         st.switch_page("pages/trinh_chieu.py", query_params=st.query_params.to_dict())
