@@ -388,12 +388,16 @@ def _check_dimensions(name: str, parts: list[_Part], label: _Labels) -> None:
         if problem:
             raise ReadError(f"{name}: {problem}")
         total += rows * cols
-        if total > config.MAX_CELLS:
-            raise ReadError(
-                f"{name}: các trang có tổng cộng hơn {num(config.MAX_CELLS)} ô (tính từ ô A1 đến ô cuối có dữ liệu "
-                f"hoặc định dạng của mỗi trang), vượt giới hạn. Hãy xóa các hàng, cột và trang thừa, lưu lại và gửi "
-                f"lại."
-            )
+        check_total(name, total)
+
+
+def check_total(name: str, cells: int) -> None:
+    """The workbook's cells, counted from A1 to each sheet's last cell, against MAX_CELLS (before and after parsing)."""
+    if cells > config.MAX_CELLS:
+        raise ReadError(
+            f"{name}: các trang có tổng cộng hơn {num(config.MAX_CELLS)} ô (tính từ ô A1 đến ô cuối có dữ liệu "
+            "hoặc định dạng của mỗi trang), vượt giới hạn. Hãy xóa các hàng, cột và trang thừa, lưu lại và gửi lại."
+        )
 
 
 from etl.worker import _idle, _idle_lock, idle_peak_rss, parse_isolated, shutdown  # noqa: E402,F401  (the worker half)

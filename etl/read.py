@@ -94,11 +94,7 @@ def parse(name: str, data: bytes) -> tuple[dict[str, list[list[object]]], frozen
         if problem:
             raise ReadError(f"{name}: {problem}")
         cells += rows * cols
-        if cells > config.MAX_CELLS:
-            raise ReadError(
-                f"{name}: các trang có tổng cộng hơn {num(config.MAX_CELLS)} ô (tính từ ô A1 đến ô cuối có dữ liệu "
-                f"của mỗi trang), vượt giới hạn. Hãy xóa các hàng, cột và trang thừa, lưu lại và gửi lại."
-            )
+        guard.check_total(name, cells)
         try:
             body = sheet.to_python(skip_empty_area=True)
         except Exception as exc:  # noqa: BLE001

@@ -162,9 +162,8 @@ def seeded(tmp_path):
     return db_file, batch
 
 
-def test_a_kill_between_the_swap_and_the_manifest_loses_nothing(tmp_path, seeded, monkeypatch):
-    """Finding 7 (571 loads → rebuild «400 tệp»): the process dies right after the new database is in place."""
-    db_file, batch = seeded
+def killed_after_swap(monkeypatch, db_file: Path, batch: list) -> None:
+    """Load the batch and die right after the new database file replaced the old one (before the commit line)."""
     real = os.replace
 
     def dies_after_swap(src, dst):
@@ -176,6 +175,12 @@ def test_a_kill_between_the_swap_and_the_manifest_loses_nothing(tmp_path, seeded
     with pytest.raises(Killed):
         load_paths(db_file, batch, received_at=RECEIVED)
     monkeypatch.undo()
+
+
+def test_a_kill_between_the_swap_and_the_manifest_loses_nothing(tmp_path, seeded, monkeypatch):
+    """Finding 7 (571 loads → rebuild «400 tệp»): the process dies right after the new database is in place."""
+    db_file, batch = seeded
+    killed_after_swap(monkeypatch, db_file, batch)
     tables = dump(db_file)
     assert len(tables["load_history"]) == 6  # the database holds the batch
     assert rebuilt_elsewhere(db_file, tmp_path / "elsewhere") == tables  # so does the archive alone
@@ -228,17 +233,7 @@ def test_the_next_write_cleans_what_a_killed_writer_left(tmp_path, seeded, caplo
 def test_rebuild_without_the_database_replays_an_unfinished_write(tmp_path, seeded, monkeypatch):
     """The database is lost right after a kill between swap and commit line: the archive alone still has the batch."""
     db_file, batch = seeded
-    real = os.replace
-
-    def dies_after_swap(src, dst):
-        real(src, dst)
-        if Path(dst) == db_file.resolve():
-            raise Killed
-
-    monkeypatch.setattr(db.os, "replace", dies_after_swap)
-    with pytest.raises(Killed):
-        load_paths(db_file, batch, received_at=RECEIVED)
-    monkeypatch.undo()
+    killed_after_swap(monkeypatch, db_file, batch)
     tables = dump(db_file)
     db_file.unlink()
     rebuild(db_file)
