@@ -36,6 +36,17 @@ def members(code: str, start: date, end: date, units: reference.Units | None = N
     return sorted(alive, key=lambda u: (u.valid_from, u.name, u.code))
 
 
+def unit_name(u: reference.Unit, start: date, end: date, short: bool = False) -> str:
+    """The name, saying when an old or a new commune only covers part of the range (two «Xã Hóa Quỳ» exist)."""
+    if u.level != "xa":
+        return u.name
+    if u.valid_to and u.valid_to < end:
+        return f"{u.name} ({'cũ' if short else f'cũ, đến {periods.fmt_date(u.valid_to)}'})"
+    if u.valid_from > start:
+        return f"{u.name} ({'mới' if short else f'mới, từ {periods.fmt_date(u.valid_from)}'})"
+    return u.name
+
+
 def lifetime(unit: reference.Unit, start: date, end: date) -> tuple[date, date]:
     """The part of [start, end] the unit existed."""
     return max(start, unit.valid_from), min(end, unit.valid_to) if unit.valid_to else end
@@ -120,18 +131,7 @@ def _tthc(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
     )
     out = {}
     for code in bounds:
-        received, online, resolved, timely, late, opening, pending, overdue = got.get(code, (None,) * 8)
-        out[code] = {
-            "tthc.carried_over": opening,
-            "tthc.received_new": received,
-            "tthc.received_online": online,
-            "tthc.resolved": resolved,
-            "tthc.resolved_late": late,
-            "tthc.pending_end": pending,
-            "tthc.pending_overdue_end": overdue,
-            "tthc.on_time_rate": ratio(timely or 0, resolved or 0),
-            "tthc.online_rate": ratio(online or 0, received or 0),
-        }
+        out[code] = indicators.tthc_figures(*got.get(code, (None,) * 8))
     return out
 
 

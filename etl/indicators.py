@@ -71,9 +71,13 @@ def tthc(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
         select * from final""",
         [s.codes, s.start, s.end],
     )
-    received, online, resolved, timely, late, opening, pending, overdue, n = flows
-    if not n:
-        received = online = resolved = timely = late = opening = pending = overdue = None
+    *sums, n = flows
+    return tthc_figures(*(sums if n else (None,) * 8))
+
+
+def tthc_figures(received, online, resolved, timely, late, opening, pending, overdue) -> dict[str, object]:
+    """The TTHC indicators from the range's sums: received, online, resolved, timely, late, opening and closing stocks
+    (None when no TTHC row is in the range)."""
     return {
         "tthc.carried_over": opening,
         "tthc.received_new": received,

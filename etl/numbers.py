@@ -46,6 +46,14 @@ def shown_delta(is_rate: bool, now: float | None, before: float | None) -> float
     return 0 if abs(d) < 1e-9 else d
 
 
+def change_words(is_rate: bool, d: float) -> str:
+    """A change as shown, in words: «tăng 2,3 điểm %», «giảm 12», «không đổi» (d from shown_delta)."""
+    if d == 0:
+        return "không đổi"
+    size = points(abs(d))[1:] if is_rate else num(abs(d))
+    return f"{'tăng' if d > 0 else 'giảm'} {size}"
+
+
 def change_text(is_rate: bool, now: float | None, before: float | None) -> str | None:
     """«+2,1 điểm %» / «-3» / «Không đổi»; None when there is nothing to compare."""
     d = shown_delta(is_rate, now, before)

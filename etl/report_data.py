@@ -47,13 +47,6 @@ def _monthly(con: duckdb.DuckDBPyConnection, code: str, start: date, end: date, 
     ]
 
 
-def commune_name(u: reference.Unit, start: date, end: date) -> str:
-    """An old and a new commune may share a name (Xã Thanh Quân): say which, when the range spans the merger."""
-    if u.valid_to and u.valid_to < end:
-        return f"{u.name} (cũ)"
-    return f"{u.name} (mới)" if u.valid_from > start else u.name
-
-
 def gather(
     con: duckdb.DuckDBPyConnection,
     code: str,
@@ -113,14 +106,15 @@ def gather(
     if data["unit"]["is_group"]:
         rows = compare.commune_figures(con, code, window.start, window.end, today=today, units=units)
         data["communes"] = [
-            r | {"name": commune_name(units.get(r["unit_code"]), window.start, window.end)} for r in rows[1:]
+            r | {"name": compare.unit_name(units.get(r["unit_code"]), window.start, window.end, short=True)}
+            for r in rows[1:]
         ]
         grid = compare.reporting_table(con, code, start, end, today=today, units=units)
         missing = {r["unit_code"]: r for r in grid["per_unit"] if r["months_due"] and r["received"] < r["months_due"]}
         data["missing"] = [
             {
                 "unit_code": c,
-                "name": commune_name(units.get(c), start, end),
+                "name": compare.unit_name(units.get(c), start, end, short=True),
                 "months_due": r["months_due"],
                 "received": r["received"],
             }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from etl import numbers, report_template
+from etl import numbers, report_template, targets
 from etl.targets import is_rate
 
 AREAS = (  # plan item, heading, indicators of its table (with labels)
@@ -78,19 +78,13 @@ AREAS = (  # plan item, heading, indicators of its table (with labels)
 )
 
 
-def value(ind: str, v) -> str:
-    return numbers.pct(v) if is_rate(ind) else numbers.num(v)
+value = targets.value_text
 
 
 def change(ind: str, now, then) -> str:
     """«tăng 2,3 điểm %», «giảm 12», «không đổi»; empty when one side has no figure."""
     d = numbers.shown_delta(is_rate(ind), now, then)
-    if d is None:
-        return ""
-    if d == 0:
-        return "không đổi"
-    size = numbers.points(abs(d))[1:] if is_rate(ind) else numbers.num(abs(d))
-    return f"{'tăng' if d > 0 else 'giảm'} {size}"
+    return "" if d is None else numbers.change_words(is_rate(ind), d)
 
 
 class Phrases:

@@ -113,7 +113,7 @@ class Assessment:
 
     @property
     def value_text(self) -> str:
-        return numbers.pct(self.value) if is_rate(self.indicator) else numbers.num(self.value)
+        return value_text(self.indicator, self.value)
 
     @property
     def line(self) -> str:
@@ -121,8 +121,9 @@ class Assessment:
         return "; ".join(t for t in (self.rule[0].upper() + self.rule[1:] if self.rule else "", self.verdict) if t)
 
 
-def _value_words(indicator: str, value: float) -> str:
-    return numbers.pct(value, 0) if is_rate(indicator) else numbers.num(value)
+def value_text(indicator: str, value, digits: int = 1) -> str:
+    """A figure as every screen and report shows it: «95,3 %» for a rate, «1.234» for a count."""
+    return numbers.pct(value, digits) if is_rate(indicator) else numbers.num(value)
 
 
 def _rule(indicator: str, row, target: Target | None, figures: dict) -> str:
@@ -132,7 +133,7 @@ def _rule(indicator: str, row, target: Target | None, figures: dict) -> str:
         return f"{words or 'ít nhất 1 lần mỗi năm'} — cần {numbers.num(need)}" if need else words
     if words:
         return words
-    return f"chỉ tiêu {_value_words(indicator, target.value)}" if target else ""
+    return f"chỉ tiêu {value_text(indicator, target.value, 0)}" if target else ""
 
 
 def _shortfall(indicator: str, value: float, target: Target, figures: dict) -> str:
@@ -144,7 +145,7 @@ def _shortfall(indicator: str, value: float, target: Target, figures: dict) -> s
         return f"{numbers.num(held)}/{numbers.num(need)} xã-năm đã tổ chức, còn {numbers.num(need - held)} chưa tổ chức"
     if is_rate(indicator):
         return f"kém {numbers.points(target.value - value)[1:]}" if target.direction == "higher" else ""
-    return f"cần {_value_words(indicator, target.value)}"
+    return f"cần {value_text(indicator, target.value, 0)}"
 
 
 def assess(indicator: str, figures: dict, unit_code: str, on: date, today: date | None = None) -> Assessment:
@@ -164,14 +165,14 @@ def assess(indicator: str, figures: dict, unit_code: str, on: date, today: date 
         so_far = (
             f"đã có {numbers.num(figures.get('dialogue.required_held'))}/{numbers.num(figures.get('dialogue.required'))} xã-năm"
             if indicator == "dialogue.sessions"
-            else f"hiện đạt {_value_words(indicator, value) if value is not None else '–'}"
+            else f"hiện đạt {value_text(indicator, value, 0) if value is not None else '–'}"
         )
         return Assessment(indicator, value, target, None, rule, f"xét vào cuối năm {on.year}; {so_far}")
     if indicator == "dialogue.sessions":
         target = Target(indicator, float(figures.get("dialogue.required") or 0), target.direction, target.source)
     state = status(measured, target)
     if state == "met":
-        verdict = f"đạt {'chỉ tiêu ' + _value_words(indicator, target.value) if is_rate(indicator) else 'quy định'}"
+        verdict = f"đạt {'chỉ tiêu ' + value_text(indicator, target.value, 0) if is_rate(indicator) else 'quy định'}"
     else:
         verdict = f"{STATUS_LABELS[state].lower()}: {_shortfall(indicator, measured, target, figures)}"
     return Assessment(indicator, value, target, state, rule, verdict)

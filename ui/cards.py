@@ -15,8 +15,7 @@ BADGES = {
 PENDING = ":gray-badge[:material/schedule: Xét vào cuối năm]"
 
 
-def value_text(ind: str, value) -> str:
-    return fmt.pct(value) if targets.is_rate(ind) else fmt.num(value)
+value_text = targets.value_text
 
 
 def delta(ind: str, now, before) -> str | None:

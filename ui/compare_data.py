@@ -104,15 +104,8 @@ def reporting_table(
 
 
 def unit_name(code: str, start: date, end: date, short: bool = False) -> str:
-    """The name, saying when an old or a new commune only covers part of the range (two «Xã Hóa Quỳ» exist)."""
-    u = reference.units().get(code)
-    if u.level != "xa":
-        return u.name
-    if u.valid_to and u.valid_to < end:
-        return f"{u.name} ({'cũ' if short else f'cũ, đến {fmt.day(u.valid_to)}'})"
-    if u.valid_from > start:
-        return f"{u.name} ({'mới' if short else f'mới, từ {fmt.day(u.valid_from)}'})"
-    return u.name
+    """The name, saying when an old or a new commune only covers part of the range (etl.compare.unit_name)."""
+    return compare.unit_name(reference.units().get(code), start, end, short)
 
 
 def status(ind: str, row: dict) -> str | None:

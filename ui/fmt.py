@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from etl.numbers import NO_DENOMINATOR, UNCHANGED, change, change_text, num, pct, points, shown_delta  # noqa: F401
+from etl.numbers import NO_DENOMINATOR, UNCHANGED, change, change_text, change_words, num, pct, points, shown_delta  # noqa: F401
 from etl.periods import ROMAN, Period
 
 PLOTLY_SEPARATORS = ",."  # plotly: decimal comma, thousands dot

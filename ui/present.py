@@ -166,14 +166,13 @@ class Ctx:
         if self.before is not None:
             d = fmt.shown_delta(targets.is_rate(ind), self.before.now.get(ind), self.before.then.get(ind))
             if d is not None:
-                size = fmt.points(abs(d))[1:] if targets.is_rate(ind) else fmt.num(abs(d))
-                b.change = "= không đổi" if d == 0 else f"{'▲ tăng' if d > 0 else '▼ giảm'} {size}"
+                words = fmt.change_words(targets.is_rate(ind), d)
+                b.change = "= không đổi" if d == 0 else ("▲ " if d > 0 else "▼ ") + words
                 b.change_tone = None if d == 0 else ("good" if (d > 0) != lower_is_better else "bad")
         return b
 
 
-def value_text(ind: str, value, digits: int = 1) -> str:
-    return fmt.pct(value, digits) if targets.is_rate(ind) else fmt.num(value)
+value_text = targets.value_text
 
 
 def phrase(label: str) -> str:
