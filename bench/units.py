@@ -23,6 +23,11 @@ def commune_codes(communes: int) -> list[str]:
     return [f"B{i:04d}" for i in range(1, communes + 1)]
 
 
+def commune_name(number: int) -> str:
+    """The name of synthetic commune number `number` (1-based), as in units.csv and in its workbooks."""
+    return f"Xã Thử Nghiệm {number}"
+
+
 def group_code(index: int) -> str:
     """The code of the index-th (0-based) group of GROUP_SIZE communes."""
     return f"NHOM{index + 1:02d}"
@@ -45,7 +50,7 @@ def write_reference(folder: Path, communes: int) -> list[str]:
             out.writerow(
                 {
                     "code": code,
-                    "name": f"Xã Thử Nghiệm {i}",
+                    "name": commune_name(i),
                     "level": "xa",
                     "parent_code": PROVINCE,
                     "valid_from": VALID_FROM,
