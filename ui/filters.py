@@ -18,7 +18,7 @@ from ui import data
 KINDS = {"thang": "Tháng", "quy": "Quý", "6thang": "6 tháng", "9thang": "9 tháng", "nam": "Năm", "tuy_chon": "Tùy chọn"}
 COMPARE = {"ky_truoc": "Kỳ trước", "cung_ky": "Cùng kỳ năm trước", "khong": "Không so sánh"}
 LEVEL_ORDER = {"tinh": 0, "huyen": 2, "xa": 1, "nhom": 3}
-PRESENTATION_KEYS = ("trinh_chieu", "man", "tu_dong", "in")
+PRESENTATION_KEYS = ("trinh_chieu", "man", "tu_dong", "in", "co_chu")
 WIDGET_KEYS = ("don_vi", "loai_ky", "nam", "thang", "quy", "nua", "tu", "den", "so_sanh", "gop")
 
 
