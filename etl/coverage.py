@@ -76,27 +76,12 @@ def month_cells(
 ) -> list[dict]:
     """Per unit and month of [start, end]: on_time / late / missing, or not_due (missing before its deadline); no cell
     where the unit did not exist on the month's first day. Every screen's completeness and timeliness comes from these."""
-    from etl import periods, windows
+    from etl import setwise, windows
 
     today = today or config.today()
-    by_unit = reports(con, [u.code for u in units], start, end)
-    out = []
-    for m in periods.months(start, end):
-        due = windows.is_due(m.end, today, on_time_days)
-        for u in units:
-            mine = [r for r in by_unit[u.code] if r.start <= m.end and r.end >= m.start]
-            status = unit_status(u, mine, m.start, m.end, on_time_days)
-            if status is None:
-                continue
-            out.append(
-                {
-                    "unit_code": u.code,
-                    "period_key": m.key,
-                    "status": "not_due" if status == "missing" and not due else status,
-                    "due": due,
-                }
-            )
-    return out
+    return setwise.month_cells(
+        con, units, start, end, on_time_days, lambda month_end: windows.is_due(month_end, today, on_time_days)
+    )
 
 
 def month_rates(cells: list[dict]) -> dict[str, object]:
@@ -128,4 +113,20 @@ def reporting(
     on_time_days: int = config.ON_TIME_DAYS,
     today: date | None = None,
 ) -> dict[str, object]:
-    return month_rates(month_cells(con, units, start, end, on_time_days, today))
+    """month_rates(month_cells(...)), counted in SQL."""
+    from etl import setwise, windows
+
+    today = today or config.today()
+    due, received, on_time, expected, units_received, units_on_time = setwise.month_totals(
+        con, units, start, end, on_time_days, lambda month_end: windows.is_due(month_end, today, on_time_days)
+    )
+    return {
+        "reporting.months_due": due,
+        "reporting.months_received": received,
+        "reporting.months_on_time": on_time,
+        "reporting.completeness": received / due if due else None,
+        "reporting.timeliness": on_time / due if due else None,
+        "reporting.expected": expected,
+        "reporting.received": units_received,
+        "reporting.on_time": units_on_time,
+    }

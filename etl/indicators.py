@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from etl import config, coverage, reference
+from etl import config, coverage, reference, setwise
 from etl.periods import iso_weeks, months
 from etl.specs import HARASSMENT
 
@@ -43,7 +43,7 @@ def scope(code: str, start: date, end: date, roll_forward: bool = False, units: 
     if (
         group.level != "xa" and group.valid_to and end > group.valid_to
     ):  # a former district maps to the communes it became
-        members = members + [u for u in units.successors(members) if u not in members]
+        members = members + units.successors(members)
     if roll_forward:
         members = members + [p for m in list(members) for p in units.predecessors(m.code) if p.level == "xa"]
     return Scope(code, tuple(dict.fromkeys(members)), start, end)
@@ -92,25 +92,9 @@ def tthc_figures(received, online, resolved, timely, late, opening, pending, ove
 
 
 def petition_rows(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
-    """Petition cases of the scope that matter for [start, end], each with its accepted date and legal deadline."""
-    remote = {u.code: u.is_remote for u in s.units}
-    cur = con.execute(
-        """select unit_code, case_id, received_date, coalesce(accepted_date, received_date) as accepted,
-                                petition_type, field, in_jurisdiction, complexity, resolved_date, is_crowd
-                         from petitions where list_contains(?, unit_code) and received_date <= ?
-                           and (resolved_date is null or resolved_date >= ? or received_date >= ?)""",
-        [s.codes, s.end, s.start, s.start],
-    )
-    names = [d[0] for d in cur.description]
-    out = []
-    for values in cur.fetchall():
-        row = dict(zip(names, values))
-        days = reference.deadline_days(
-            row["petition_type"], row["complexity"] or "Thường", remote[row["unit_code"]], row["accepted"]
-        )
-        row["deadline"] = row["accepted"] + timedelta(days=days) if days is not None else None
-        out.append(row)
-    return out
+    """Petition cases of the scope that matter for [start, end], each with its accepted date and legal deadline
+    (reference.deadline_days, applied in SQL by etl.setwise)."""
+    return setwise.petition_rows(con, s)
 
 
 def as_of(end: date, today: date | None = None) -> date:
@@ -135,6 +119,20 @@ def petition_stats(rows: list[dict], start: date, end: date, today: date | None 
             r["deadline"] is not None and r["deadline"] < as_of(end, today) for r in open_at_end
         ),
         "petitions.crowd_cases": sum(bool(r["is_crowd"]) for r in must),
+    }
+
+
+def petition_figures(con: duckdb.DuckDBPyConnection, s: Scope, today: date | None = None) -> dict[str, object]:
+    """petition_stats(petition_rows(con, s), s.start, s.end, today), counted in SQL (no row reaches Python)."""
+    n = setwise.petition_counts(con, s, s.start, s.end, as_of(s.end, today))
+    return {
+        "petitions.received": n["received"],
+        "petitions.must_resolve": n["must"],
+        "petitions.resolved": n["resolved"],
+        "petitions.resolution_rate": ratio(n["resolved"], n["must"]),
+        "petitions.on_time_rate": ratio(n["on_time"], n["resolved"]),
+        "petitions.overdue_open": n["overdue_open"],
+        "petitions.crowd_cases": n["crowd"],
     }
 
 
@@ -173,24 +171,17 @@ def chair_slots(
     return slots
 
 
-def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> list[dict]:
-    """Each week (or month) the chairman's reception rule covers, with the days held and whether the rule was met."""
-    chair = con.execute(
-        """select unit_code, reception_date from receptions where list_contains(?, unit_code)
-        and reception_date between ? and ? and host = 'Chủ tịch' and form = 'Định kỳ'""",
-        [s.codes, s.start - timedelta(days=6), s.end + timedelta(days=6)],
-    ).fetchall()
-    held = defaultdict(list)
-    for code, d in chair:
-        held[code].append(d)
-    out = []
-    for code, a, b, need in chair_slots(s, cover):
-        n = sum(a <= d <= b for d in held[code])
-        out.append({"unit_code": code, "start": a, "end": b, "required": need, "held": n, "met": n >= need})
-    return out
+def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict | None = None) -> list[dict]:
+    """Each week (or month) the chairman's reception rule covers, with the days held and whether the rule was met: the
+    slots of chair_slots(s, covered_days(con, s)), computed for all units at once in SQL (etl.setwise; `cover` is
+    accepted for callers that already have it and is the same as the workbooks' coverage)."""
+    return [
+        {"unit_code": code, "start": a, "end": b, "required": need, "held": n, "met": n >= need}
+        for code, _, a, b, need, n in setwise.chair_weeks(con, s)
+    ]
 
 
-def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str, object]:
+def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict | None = None) -> dict[str, object]:
     days, citizens, cases, crowds, chair_days = _one(
         con,
         """select count(*), sum(citizens), sum(cases), sum(crowd_groups),
@@ -198,17 +189,17 @@ def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> dict[str
         where list_contains(?, unit_code) and reception_date between ? and ?""",
         [s.codes, s.start, s.end],
     )
-    weeks = chair_weeks(con, s, cover)
+    slots, required, met = setwise.chair_totals(con, s)
     return {
         "reception.days": days,
         "reception.citizens": citizens or 0,
         "reception.cases": cases or 0,
         "reception.crowd_groups": crowds or 0,
         "reception.chair_days": chair_days,
-        "reception.chair_required": sum(w["required"] for w in weeks),
-        "reception.chair_compliance": ratio(sum(w["met"] for w in weeks), len(weeks)),
-        "reception.chair_weeks": len(weeks),
-        "reception.chair_weeks_met": sum(w["met"] for w in weeks),
+        "reception.chair_required": required,
+        "reception.chair_compliance": ratio(met, slots),
+        "reception.chair_weeks": slots,
+        "reception.chair_weeks_met": met,
     }
 
 
@@ -329,14 +320,11 @@ def compute(
 ) -> dict[str, object]:
     """Every indicator id for a unit or group over [start, end]; `today` decides which months' reports are due."""
     s = scope(code, start, end, roll_forward, units)
-    cover = covered_days(con, s)
     out = tthc(con, s)
-    out |= petition_stats(petition_rows(con, s), start, end, today)
-    out |= reception(con, s, cover)
-    out |= {
-        "dialogue.required": years_required(s, cover),
-        "dialogue.required_held": years_held(s, cover, dialogue_years(con, s)),
-    }
+    out |= petition_figures(con, s, today)
+    out |= reception(con, s)
+    required, held = setwise.dialogue_years(con, s)  # years_required / years_held over covered_days, in SQL
+    out |= {"dialogue.required": required, "dialogue.required_held": held}
     out |= registers(con, s)
     out |= plan(con, s)
     out |= coverage.reporting(con, list(s.units), start, end, on_time_days, today)

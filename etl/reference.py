@@ -50,6 +50,13 @@ class Units:
     def __init__(self, units: list[Unit], groups: dict[str, list[str]] | None = None):
         self.by_code = {u.code: u for u in units}
         self.members = groups or {}  # user-defined group code -> member codes (communes, districts, other groups)
+        self._children: dict[str | None, list[Unit]] = {}  # parent code -> units, in file order
+        self._merged_into: dict[str, list[Unit]] = {}  # successor code -> units merged into it, in file order
+        for u in self.by_code.values():
+            self._children.setdefault(u.parent, []).append(u)
+            if u.successor:
+                self._merged_into.setdefault(u.successor, []).append(u)
+        self._communes: dict[str, tuple[Unit, ...]] = {}  # computed once per code (the list never changes)
 
     def get(self, code: str) -> Unit | None:
         return self.by_code.get(str(code).strip())
@@ -58,25 +65,32 @@ class Units:
         return iter(self.by_code.values())
 
     def children(self, code: str) -> list[Unit]:
-        return [u for u in self.by_code.values() if u.parent == code]
+        return list(self._children.get(code, ()))
 
     def communes(self, code: str) -> list[Unit]:
-        """The reporting units (level xa) a code stands for: itself, or every commune under a group."""
-        unit = self.by_code[code]
-        if unit.level == "xa":
-            return [unit]
-        out = []
-        for child in self.members.get(code) or [c.code for c in self.children(code)]:
-            out.extend(u for u in self.communes(child) if u not in out)
-        return out
+        """The reporting units (level xa) a code stands for: itself, or every commune under a group (first occurrence
+        order, each once)."""
+        found = self._communes.get(code)
+        if found is None:
+            unit = self.by_code[code]
+            if unit.level == "xa":
+                found = (unit,)
+            else:
+                out: dict[str, Unit] = {}
+                for child in self.members.get(code) or [c.code for c in self.children(code)]:
+                    for u in self.communes(child):
+                        out.setdefault(u.code, u)
+                found = tuple(out.values())
+            self._communes[code] = found
+        return list(found)
 
     def successors(self, members: list[Unit]) -> list[Unit]:
         """The units the given ones were merged into, following the chain (1/7/2025: old communes -> new ones)."""
-        out: list[Unit] = []
+        out: dict[str, Unit] = {}
         for u in members:
-            while u.successor and (u := self.by_code[u.successor]) not in out:
-                out.append(u)
-        return out
+            while u.successor and (u := self.by_code[u.successor]).code not in out:
+                out[u.code] = u
+        return list(out.values())
 
     def groups(self) -> list[Unit]:
         """The user-defined groups (level "nhom"), in file order."""
@@ -85,10 +99,9 @@ class Units:
     def predecessors(self, code: str) -> list[Unit]:
         """Units merged into `code`, recursively (for rolling a new commune's history forward)."""
         out = []
-        for u in self.by_code.values():
-            if u.successor == code:
-                out.append(u)
-                out.extend(self.predecessors(u.code))
+        for u in self._merged_into.get(code, ()):
+            out.append(u)
+            out.extend(self.predecessors(u.code))
         return out
 
     def reportable_hint(self, unit: Unit) -> str:
