@@ -7,8 +7,9 @@ import io
 import json
 from datetime import date, datetime
 
+import streamlit as st
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -132,13 +133,18 @@ def judged(ind: str, figures: dict, unit_code: str, end: date) -> tuple[float | 
     return a.target.value, words or NO_DENOMINATOR, a.target.source
 
 
-def _append(ws, values: list) -> None:
-    """One row; every text written as text, so a file name, a warning quoting a cell, a unit or a source that starts with
-    = + - @ is never a formula in the downloaded workbook."""
-    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
+def _append(ws, values: list) -> int:
+    """One row, and its number; every text written as text, so a file name, a warning quoting a cell, a unit or a
+    source that starts with = + - @ is never a formula in the downloaded workbook. (Cells are made here rather than
+    read back through ws.max_row, which scans every cell: a loop over rows would be quadratic.)"""
+    cells = []
+    for v in values:
+        cell = Cell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+        if isinstance(v, str):
             cell.data_type = "s"
+        cells.append(cell)
+    ws.append(cells)
+    return cells[0].row
 
 
 def _value(cell, ind: str, value) -> None:
@@ -168,8 +174,7 @@ def _indicators_sheet(ws, view) -> None:
     _header(ws, heads, [26, 52, 14, 12, 24, 48, 22, 22, 16])
     for ind, name in INDICATOR_NAMES.items():
         target, status, source = judged(ind, figures, sel.code, sel.end)
-        _append(ws, [AREAS[ind.split(".")[0]], name, None, None, status, source])
-        row = ws.max_row
+        row = _append(ws, [AREAS[ind.split(".")[0]], name, None, None, status, source])
         _value(ws.cell(row, 3), ind, figures.get(ind))
         if target is not None:
             _value(ws.cell(row, 4), ind, target)
@@ -196,8 +201,8 @@ def _loads_sheet(ws, view) -> None:
     _header(ws, heads, [11, 24, 16, 28, 17, 17, 60, 10, 60, 12])
     for rec, raw in zip(table, view.detail("loads")):
         text = "\n".join(f"{w['where']}: {w['message']}" for w in warnings(raw["warnings_json"]))
-        _append(ws, [rec[h] for h in heads[:8]] + [text, rec["Thay thế bản"]])
-        ws.cell(ws.max_row, 5).number_format = ws.cell(ws.max_row, 6).number_format = TIME_FORMAT
+        row = _append(ws, [rec[h] for h in heads[:8]] + [text, rec["Thay thế bản"]])
+        ws.cell(row, 5).number_format = ws.cell(row, 6).number_format = TIME_FORMAT
 
 
 def _info_sheet(ws, view, generated: datetime) -> None:
@@ -222,13 +227,28 @@ def _info_sheet(ws, view, generated: datetime) -> None:
         rows.append(("Gộp số liệu", "Đã gộp số liệu các xã cũ sáp nhập vào xã này (trước 01/7/2025)."))
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 18, 90
     for label, value in rows:
-        _append(ws, [label, value])
-        ws.cell(ws.max_row, 1).font = Font(bold=True)
-        ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        row = _append(ws, [label, value])
+        ws.cell(row, 1).font = Font(bold=True)
+        ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+BUILDS = {"workbooks": 0}  # how many workbooks figures_workbook built (tests: a rerun builds none)
+
+
+def cached_workbook(view) -> bytes:
+    """figures_workbook for the view, built once per database version (and day) and selection: a rerun of the page
+    (any widget) serves the same bytes instead of rebuilding them. «Thời điểm xuất» is when it was built."""
+    return _cached_workbook(str(view.path), view.version, repr(view.sel), view)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_workbook(path: str, version: tuple, selection: str, _view) -> bytes:
+    return figures_workbook(_view)
 
 
 def figures_workbook(view, generated: datetime | None = None) -> bytes:
     """«Chỉ số», «Tệp đã nạp» and «Thông tin» for the view's unit and range, as .xlsx bytes."""
+    BUILDS["workbooks"] += 1
     book = Workbook()
     _indicators_sheet(book.active, view)
     book.active.title = "Chỉ số"
