@@ -3,7 +3,7 @@
 #   bash run.sh dashboard   start the dashboard on the demo data (builds it on first start); PORT=8502 for another port
 #   bash run.sh etl …       the command line (python -m etl …) inside the project's venv, e.g. bash run.sh etl load a.xlsx
 #   bash run.sh test        run the test suite
-#   bash run.sh bench       print loading and indicator figures for the demo set
+#   bash run.sh bench       the benchmark (bench/run.py): loading, queries, pages against the goals [--communes N --months M]
 #   bash run.sh lint        ruff check and ruff format --check (CI runs it before the tests)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -68,7 +68,7 @@ case "${1:-}" in
     ;;
   bench)
     setup requirements.txt
-    exec python bench/load_bench.py "${@:2}"
+    exec python bench/run.py "${@:2}"
     ;;
   *)
     echo "Dùng: bash run.sh dashboard | etl LỆNH … | test | lint | bench" >&2

@@ -1,97 +1,118 @@
-"""Benchmark: builds the demo set, then prints load throughput (files/s, rows/s), one typical workbook's load time,
-and indicator timings. Prints figures; asserts nothing (timings are not tests)."""
+"""Loader and indicator measurements, run by bench/run.py in a fresh child process per phase (so each phase's peak
+memory is its own). Prints one JSON object on the last line of stdout; asserts nothing (timings are not tests).
+
+    python bench/load_bench.py load DB @LIST              batch load of the files listed (one a line) into a fresh
+                                                           DB (etl.load.load_paths)
+    python bench/load_bench.py rebuild DB                  rebuild DB from its archive (etl.load.rebuild)
+    python bench/load_bench.py upload DB FILE              one upload (etl.load.load_upload), after a warm-up import
+    python bench/load_bench.py queries DB PERIOD CODE…     etl.indicators.compute per code: cold (first) and warm
+
+CH33_REFERENCE must name the reference folder the files were written for (bench/units.py).
+"""
 
 from __future__ import annotations
 
+import inspect
+import json
+import os
+import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from etl import db, periods, reference  # noqa: E402
-from etl.demo import workbooks  # noqa: E402
-from etl.indicators import compute  # noqa: E402
-from etl.load import load_bytes  # noqa: E402
+
+def peak_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its reaped children (worker processes), MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_mb": round(own, 1), "children_rss_mb": round(kids, 1)}
+
+
+def load(db_file: Path, paths: list[Path]) -> dict:
+    from etl import load as loader
+
+    for leftover in db_file.parent.glob(db_file.name + "*"):  # the database, its WAL, lock and any published copies
+        leftover.unlink(missing_ok=True)
+    archive = loader.config.archive_dir(db_file)
+    if archive.exists():
+        import shutil
+
+        shutil.rmtree(archive)
+    options = {}
+    if "workers" in inspect.signature(loader.load_paths).parameters:
+        options["workers"] = os.cpu_count()
+    t0 = time.perf_counter()
+    results = loader.load_paths(db_file, paths, **options)
+    seconds = time.perf_counter() - t0
+    statuses: dict[str, int] = {}
+    for r in results:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    rows = sum(sum(r.rows.values()) for r in results if r.status == "loaded")
+    problems = [str(p) for r in results if r.status != "loaded" for p in r.problems][:5]
+    return {"seconds": seconds, "files": len(paths), "rows": rows, "statuses": statuses, "problems": problems}
+
+
+def rebuild(db_file: Path) -> dict:
+    from etl import load as loader
+
+    t0 = time.perf_counter()
+    results = loader.rebuild(db_file)
+    return {"seconds": time.perf_counter() - t0, "files": len(results)}
+
+
+def upload(db_file: Path, path: Path) -> dict:
+    t0 = time.perf_counter()
+    from etl import load as loader
+
+    imports = time.perf_counter() - t0
+    data = path.read_bytes()
+    t0 = time.perf_counter()
+    result = loader.load_upload(db_file, path.name, data, loaded_by="bench", replace_empty=True)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "imports": imports, "status": result.status, "replaced": bool(result.replaced_version)}
+
+
+def queries(db_file: Path, period: str, codes: list[str]) -> dict:
+    from etl import db, periods, reference
+    from etl.indicators import compute
+
+    start, end = periods.span(period)
+    units = reference.units()
+    con = db.connect(db_file, read_only=True)
+    out = {}
+    for code in codes:
+        t0 = time.perf_counter()
+        compute(con, code, start, end, units=units)
+        cold = time.perf_counter() - t0
+        warm = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            compute(con, code, start, end, units=units)
+            warm.append(time.perf_counter() - t0)
+        out[code] = {"cold": cold, "warm": statistics.median(warm), "communes": len(units.communes(code))}
+    con.close()
+    return out
 
 
 def main() -> None:
-    units = reference.units()
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
-        t0 = time.perf_counter()
-        files = workbooks(units, folder)
-        t_write = time.perf_counter() - t0
-        data = [(f.name, f.read_bytes(), received) for f, received in files]
-        con = db.connect(folder / "bench.duckdb")
-        per_file, rows = [], 0
-        t0 = time.perf_counter()
-        for name, blob, received in data:
-            t1 = time.perf_counter()
-            result = load_bytes(con, name, blob, folder / "archive", received_at=received, units=units)
-            per_file.append(time.perf_counter() - t1)
-            rows += sum(result.rows.values())
-        t_load = time.perf_counter() - t0
-        print(f"demo workbooks written: {len(files)} in {t_write:.1f} s ({t_write / len(files) * 1000:.1f} ms each)")
-        print(
-            f"loaded: {len(data)} files, {rows} rows in {t_load:.1f} s -> {len(data) / t_load:.1f} files/s, {rows / t_load:.0f} rows/s"
-        )
-        print(
-            f"per file: median {statistics.median(per_file) * 1000:.1f} ms, p95 {sorted(per_file)[int(len(per_file) * 0.95)] * 1000:.1f} ms"
-        )
-        typical(con, units, folder)
-        for code, first, last in (("NX03", "2024-03", None), ("X04", "2026", None), ("38", "2023", "2026-10")):
-            start, end = periods.span(first, last)
-            runs = []
-            for _ in range(5):
-                t1 = time.perf_counter()
-                compute(con, code, start, end)
-                runs.append(time.perf_counter() - t1)
-            print(f"indicators {code} {first}..{last or first}: median {statistics.median(runs) * 1000:.1f} ms")
-        con.close()
-
-
-def typical(con, units, folder: Path) -> None:
-    """One commune-month workbook with ≈300 register rows, loaded into the demo database."""
-    from datetime import timedelta
-
-    from etl.template import write_workbook
-
-    p = periods.parse("2026-11")
-    days = [p.start + timedelta(days=i % 30) for i in range(300)]
-    rows = {
-        "Tiếp công dân": [
-            {
-                "reception_date": d,
-                "form": "Thường xuyên",
-                "host": "Công chức được phân công",
-                "visits": 1,
-                "citizens": 2,
-                "cases": 1,
-            }
-            for d in days[:120]
-        ],
-        "Đơn thư": [
-            {
-                "case_id": f"B-{i}",
-                "received_date": d,
-                "petition_type": "Kiến nghị, phản ánh",
-                "field": "Đất đai",
-                "in_jurisdiction": True,
-            }
-            for i, d in enumerate(days[:120])
-        ],
-        "Tuyên truyền": [
-            {"event_date": d, "content": "Tuyên truyền", "form": "Hội nghị", "participants": 50} for d in days[:60]
-        ],
-    }
-    path = folder / "typical.xlsx"
-    write_workbook(path, unit_code="X01", unit_name="Xã Như Xuân", period=p, rows=rows)
-    t0 = time.perf_counter()
-    result = load_bytes(con, path.name, path.read_bytes(), folder / "archive", units=units)
-    print(f"typical workbook (300 register rows): {result.status} in {(time.perf_counter() - t0) * 1000:.0f} ms")
+    # the database path is not resolved: it may be a link to the published copy
+    phase, db_file, rest = sys.argv[1], Path(sys.argv[2]).absolute(), sys.argv[3:]
+    if phase == "load":
+        names = Path(rest[0][1:]).read_text("utf-8").split("\n") if rest[0].startswith("@") else rest
+        out = load(db_file, [Path(p) for p in names if p])
+    elif phase == "rebuild":
+        out = rebuild(db_file)
+    elif phase == "upload":
+        out = upload(db_file, Path(rest[0]))
+    elif phase == "queries":
+        out = queries(db_file, rest[0], rest[1:])
+    else:
+        raise SystemExit(__doc__)
+    print(json.dumps(out | peak_mb(), ensure_ascii=False))
 
 
 if __name__ == "__main__":
