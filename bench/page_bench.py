@@ -31,9 +31,9 @@ def pages() -> list[str]:
     return re.findall(r'st\.Page\(\s*"([^"]+)"', text)
 
 
-def run(page: str, code: str, key: str, warm_runs: int = 2) -> tuple[float, float, str | None]:
-    """Cold: the page's first run with an empty cache (the filters already drawn); warm: median of the next runs; the
-    page's exception, if any (the benchmark goes on and reports it)."""
+def run(page: str, code: str, key: str, warm_runs: int = 2) -> dict:
+    """Cold: the page's first run with an empty cache (the filters already drawn); warm: median of the next runs (wall
+    and this process's CPU seconds); the page's exception, if any (the benchmark goes on and reports it)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -42,16 +42,18 @@ def run(page: str, code: str, key: str, warm_runs: int = 2) -> tuple[float, floa
     at.query_params.update({"don_vi": code, "ky": key})
     at.run()
     st.cache_data.clear()  # cold: nothing of this selection computed yet
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     at.switch_page(page).run()
-    cold = time.perf_counter() - t0
-    warm = []
+    cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
+    warm, warm_cpu = [], []
     for _ in range(warm_runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.run()
         warm.append(time.perf_counter() - t0)
+        warm_cpu.append(time.process_time() - c0)
     error = f"{at.exception[0].value}" if at.exception else None
-    return cold, statistics.median(warm), error
+    return {"cold": cold, "warm": statistics.median(warm), "cold_cpu": cold_cpu, "warm_cpu": statistics.median(warm_cpu),
+            "error": error}  # fmt: skip
 
 
 def main() -> None:
@@ -71,10 +73,12 @@ def main() -> None:
     for page in pages():
         for selection in args.select or SELECTIONS:
             code, key = selection.split(":", 1)
-            cold, warm, error = run(page, code, key)
-            out.append({"page": page, "code": code, "period": key, "cold": cold, "warm": warm, "error": error})
+            r = {"page": page, "code": code, "period": key} | run(page, code, key)
+            out.append(r)
             if not args.json:
-                print(f"{page:38} {code + ' ' + key:22} {cold:8.3f} {warm:8.3f} {error or ''}", flush=True)
+                print(
+                    f"{page:38} {code + ' ' + key:22} {r['cold']:8.3f} {r['warm']:8.3f} {r['error'] or ''}", flush=True
+                )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
         print(json.dumps({"pages": out, "rss_mb": round(rss, 1)}, ensure_ascii=False))
