@@ -3,7 +3,7 @@
 import streamlit as st
 
 from etl import targets
-from ui import cards, charts, fmt
+from ui import cards, charts, fmt, palette
 from ui.page import LOAD_HINT, header
 
 view = header("Cải cách hành chính")
@@ -57,8 +57,8 @@ rows = [
 ]
 
 
-def show(fig) -> None:
-    charts.show_trend(fig, [p["period"] for p in points], view.merger())
+def show(fig, columns: int = 1) -> None:
+    charts.show_trend(fig, [p["period"] for p in points], view.merger(), columns)
 
 
 st.subheader("Tiếp nhận và giải quyết hồ sơ")
@@ -72,19 +72,21 @@ else:
                 rows,
                 {"online": ("Trực tuyến", charts.BLUE), "desk": ("Trực tiếp, bưu chính", charts.GREY)},
                 f"Tiếp nhận {fmt.num(f['tthc.received_new'])} hồ sơ, {fmt.pct(f['tthc.online_rate'])} trực tuyến",
-            )
+            ),
+            columns=2,
         )
     with right:
         show(
             charts.stacked(
                 rows,
                 {
-                    "resolved_early": ("Trước hạn", charts.COLORS["met"]),
+                    "resolved_early": ("Trước hạn", palette.STATUS["met"]),
                     "resolved_on_time": ("Đúng hạn", charts.BLUE),
-                    "resolved_late": ("Quá hạn", charts.COLORS["not_met"]),
+                    "resolved_late": ("Quá hạn", palette.STATUS["not_met"]),
                 },
                 f"Giải quyết {fmt.num(f['tthc.resolved'])} hồ sơ, {fmt.num(f['tthc.resolved_late'])} hồ sơ quá hạn",
-            )
+            ),
+            columns=2,
         )
     left, right = st.columns(2)
     for col, ind, label, title in [
@@ -101,36 +103,35 @@ else:
             range=[max(0, int((floor - 0.05) * 10) * 10), 101]
         )  # rates sit near 100 %: show the months' differences
         if target and values and values[0] >= target.value:
-            fig.update_annotations(
-                yanchor="top"
-            )  # the target label (drawn at the left) goes below its line, away from the first points
+            # the target label (drawn at the left) goes below its line, away from the first points
+            fig.update_annotations(selector={"name": "target"}, yanchor="top", yshift=-4)
         with col:
-            show(fig)
+            show(fig, columns=2)
     st.caption(charts.TO_DATE_CAPTION)
     if gaps:
         st.caption(f"Chưa có báo cáo thủ tục hành chính: {', '.join(gaps)} (cột để trống).")
 
 st.subheader("Theo lĩnh vực")
-NUMBER_COLUMNS = ("Tiếp nhận", "Nộp trực tuyến", "Đã giải quyết", "Quá hạn", "Đúng hạn", "Tồn quá hạn")
 fields = view.detail("tthc_by_field")
 target = targets.target_for("tthc.on_time_rate", sel.code, sel.end, f)
-late_fields = {r["field"] for r in fields if targets.status(r["on_time_rate"], target) in ("near", "not_met")}
+statuses = {r["field"]: targets.status(r["on_time_rate"], target) for r in fields}
+late_fields = {k for k, v in statuses.items() if v in ("near", "not_met")}
 top = fields[0] if fields else None
 if top:
     charts.show(
         charts.bars(
             [(r["field"], r["received_online"] + r["received_offline"]) for r in fields],
             f"Nhiều hồ sơ nhất: {top['field']} ({fmt.num(top['received_online'] + top['received_offline'])} hồ sơ)",
-            highlight=late_fields,
+            colors={k: palette.STATUS[statuses[k]] for k in late_fields},  # «Gần đạt» orange, «Chưa đạt» red
             unit=" hồ sơ",
         )
     )
     if late_fields and target:
         st.caption(
-            f"Cột màu đỏ: lĩnh vực có tỷ lệ giải quyết đúng hạn dưới chỉ tiêu {fmt.pct(target.value, 0)} "
-            f"({', '.join(sorted(late_fields))})."
+            f"Lĩnh vực có tỷ lệ giải quyết đúng hạn dưới chỉ tiêu {fmt.pct(target.value, 0)}: cột màu cam là gần đạt "
+            f"(kém không quá 10 điểm %), màu đỏ là chưa đạt ({', '.join(sorted(late_fields))})."
         )
-st.dataframe(
+st.table(  # a few rows: an HTML table whose headers and names wrap, so every column fits at 1024 px
     [
         {
             "Lĩnh vực": r["field"],
@@ -145,8 +146,7 @@ st.dataframe(
         for r in fields
     ],
     hide_index=True,
-    column_config={"Lĩnh vực": st.column_config.TextColumn(width=210)}
-    | {c: st.column_config.TextColumn(alignment="right") for c in NUMBER_COLUMNS},
+    border="horizontal",
 )
 
 st.subheader("Hồ sơ tồn")

@@ -43,8 +43,8 @@ points = points[filled[0] : filled[-1] + 1] if filled else []  # draw only up to
 to_date = view.cumulative()[filled[0] : filled[-1] + 1] if filled else []
 
 
-def show(fig) -> None:
-    charts.show_trend(fig, [p["period"] for p in points], view.merger())
+def show(fig, columns: int = 1) -> None:
+    charts.show_trend(fig, [p["period"] for p in points], view.merger(), columns)
 
 
 if points:
@@ -60,7 +60,7 @@ if points:
             f"Đã giải quyết {fmt.num(f['petitions.resolved'])}/{fmt.num(f['petitions.must_resolve'])} đơn phải giải quyết",
         )
         fig.update_layout(barmode="group")
-        show(fig)
+        show(fig, columns=2)
     with right:
         verdict = cards.verdict("petitions.resolution_rate", f, sel.code, sel.end)
         fig = charts.trend(
@@ -74,10 +74,9 @@ if points:
             for k in ("petitions.resolution_rate", "petitions.on_time_rate")
         ]
         if target and min(first) >= target.value:
-            fig.update_annotations(
-                yanchor="top"
-            )  # the target label (drawn at the left) goes below its line, away from the first points
-        show(fig)
+            # the target label (drawn at the left) goes below its line, away from the first points
+            fig.update_annotations(selector={"name": "target"}, yanchor="top", yshift=-4)
+        show(fig, columns=2)
     st.caption(
         "Cột và đường tính lũy kế từ đầu kỳ đến hết từng tháng (quý): đơn phải giải quyết là đơn đã thụ lý chưa giải "
         "quyết xong khi bắt đầu kỳ hoặc thụ lý trong kỳ, nên cột và điểm cuối cùng bằng con số ở thẻ. "
@@ -87,19 +86,6 @@ else:
     st.caption("Chưa có tháng nào đủ báo cáo để vẽ diễn biến theo tháng.")
 
 st.subheader("Theo loại đơn và lĩnh vực")
-RIGHT = {
-    c: st.column_config.TextColumn(alignment="right")
-    for c in (
-        "Tiếp nhận",
-        "Phải giải quyết",
-        "Đã giải quyết",
-        "Tỷ lệ giải quyết",
-        "Đúng hạn",
-        "Quá hạn",
-        "Đông người",
-        "Số ngày quá hạn",
-    )
-}
 groups = view.detail("petition_breakdowns")
 for tab, (by, label) in zip(
     st.tabs(["Theo loại đơn", "Theo lĩnh vực"]), [("petition_type", "Loại đơn"), ("field", "Lĩnh vực")]
@@ -126,7 +112,7 @@ for tab, (by, label) in zip(
         )
         if overdue:
             st.caption(f"Cột màu đỏ: {label.lower()} còn đơn quá hạn chưa giải quyết ({', '.join(sorted(overdue))}).")
-        st.dataframe(
+        st.table(  # a few rows: headers and names wrap, every column fits at 1024 px
             [
                 {
                     label: k,
@@ -141,7 +127,7 @@ for tab, (by, label) in zip(
                 for k, v in sorted(stats.items(), key=lambda kv: -kv[1]["petitions.must_resolve"])
             ],
             hide_index=True,
-            column_config={label: st.column_config.TextColumn(width=170)} | RIGHT,
+            border="horizontal",
         )
         st.caption(
             "Quá hạn: đơn chưa giải quyết đã quá hạn vào cuối kỳ. Đông người: vụ việc đông người trong số đơn phải giải quyết."
@@ -170,13 +156,21 @@ else:
                 "Lĩnh vực": c["field"],
                 "Ngày thụ lý": fmt.day(c["accepted"]),
                 "Hạn giải quyết": fmt.day(c["deadline"]) or "Chưa xác định",
-                "Số ngày quá hạn": fmt.num(c["days_overdue"]) if c["days_overdue"] else "Còn hạn",
+                "Quá hạn (ngày)": fmt.num(c["days_overdue"]) if c["days_overdue"] else "Còn hạn",
             }
             for c in cases
         ],
         hide_index=True,
         height=min(420, 38 + 35 * len(cases)),
-        column_config=RIGHT,
+        column_config={  # widths that fit 1024 px with the sidebar open
+            "Đơn vị": st.column_config.TextColumn(width=110),
+            "Mã đơn": st.column_config.TextColumn(width=70),
+            "Loại đơn": st.column_config.TextColumn(width=95),
+            "Lĩnh vực": st.column_config.TextColumn(width=110 if sel.is_group else 150),
+            "Ngày thụ lý": st.column_config.TextColumn(width=95, alignment="right"),
+            "Hạn giải quyết": st.column_config.TextColumn(width=110, alignment="right"),
+            "Quá hạn (ngày)": st.column_config.TextColumn(width=105, alignment="right"),
+        },
     )
     st.caption(
         "Xếp theo số ngày quá hạn, lâu nhất lên đầu. Hạn giải quyết tính từ ngày thụ lý theo Luật Khiếu nại 2011 (Điều 28), "

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from etl import config, periods
-from ui import charts, export, fmt
+from ui import charts, export, fmt, palette
 from ui.page import LOAD_HINT, header
 from ui.safe import code, md
 
@@ -48,9 +48,9 @@ if not f["reporting.months_due"]:
     st.caption(f"Chưa tháng nào của kỳ đã chọn đến hạn nộp (hạn là {config.ON_TIME_DAYS} ngày sau khi hết tháng).")
 summary = view.detail("reporting_summary", config.ON_TIME_DAYS)
 STATES = {  # label, short label inside a commune's bar, colour, pattern (so the state is not told by colour alone)
-    "on_time": ("Đúng hạn", "Đúng<br>hạn", charts.COLORS["met"], ""),
-    "late": ("Nộp muộn", "Nộp<br>muộn", charts.COLORS["near"], "/"),
-    "missing": ("Chưa nộp", "Chưa<br>nộp", charts.COLORS["not_met"], "x"),
+    "on_time": ("Đúng hạn", "Đúng<br>hạn", palette.STATUS["met"], ""),
+    "late": ("Nộp muộn", "Nộp<br>muộn", palette.STATUS["near"], "/"),
+    "missing": ("Chưa nộp", "Chưa<br>nộp", palette.STATUS["not_met"], "x"),
     "not_due": ("Chưa đến hạn nộp", "Chưa<br>đến hạn", charts.LIGHT, "."),
 }
 x = [fmt.short_label(periods.parse(r["period_key"])) for r in summary]
@@ -73,11 +73,11 @@ if summary:
             textposition="inside",
             insidetextanchor="middle",
             textangle=0,
-            textfont={"color": "#111827" if key == "not_due" else "white"},
+            textfont={"color": palette.INK if key == "not_due" else "white"},
             customdata=[", ".join(r[key]) for r in summary],
             hovertemplate="%{x} · " + label + ": %{customdata}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 11, "mode": "hide"}, legend={"traceorder": "normal"})
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     late = sum(bool(r["late"]) for r in summary)
     missing = sum(bool(r["missing"]) for r in summary)
     words = (f"{fmt.num(missing)} tháng có đơn vị chưa nộp" if missing else "không tháng nào thiếu báo cáo") + (
@@ -92,7 +92,7 @@ if summary:
     charts.show(fig)
 problems = [r for r in summary if r["late"] or r["missing"]]
 if sel.is_group and problems:
-    st.dataframe(
+    st.table(  # lists of communes wrap in their cells
         [
             {
                 "Tháng": periods.parse(r["period_key"]).label,
@@ -102,10 +102,7 @@ if sel.is_group and problems:
             for r in problems
         ],
         hide_index=True,
-        column_config={
-            "Tháng": st.column_config.TextColumn(width="small"),
-            "Nộp muộn": st.column_config.TextColumn(width="large"),
-        },
+        border="horizontal",
     )
 if any(r["not_due"] for r in summary):
     st.caption(f"«Chưa đến hạn nộp»: tháng chưa kết thúc hoặc chưa quá {config.ON_TIME_DAYS} ngày sau khi kết thúc.")
@@ -126,20 +123,21 @@ else:
         for r in table
     ]
     col = st.column_config.TextColumn
+    WIDTHS = {"Bản nạp số": 50, "Đơn vị": 100, "Kỳ": 95, "Tệp": 140, "Nhận lần đầu": 125, "Nạp lúc": 125}
+    WIDTHS |= {"Cảnh báo": 78, "Thay thế bản": 80}
+    LABELS = {"Bản nạp số": "Bản", "Thay thế bản": "Thay bản"}  # short headers, explained in the caption
     st.dataframe(
         shown,
         hide_index=True,
-        column_order=[k for k in shown[0] if k != "Số dòng" and (sel.is_group or k != "Đơn vị")] + ["Số dòng"],
-        column_config={
-            "Bản nạp số": col(width=95),
-            "Cảnh báo": col(width="small"),
-            "Thay thế bản": col(width=100),
-            "Số dòng": col(width=640),
-        },
+        # the columns that fit 1024 px with the sidebar open; the rows of each sheet are listed under the table
+        column_order=[k for k in WIDTHS if k != ("Nạp lúc" if sel.is_group else "Đơn vị")],
+        column_config={k: col(LABELS.get(k, k), width=w) for k, w in WIDTHS.items()},
     )
+    with st.expander("Số dòng số liệu của từng tệp", icon=":material/table_rows:"):
+        st.markdown("\n".join(f"- Bản số {r['Bản nạp số']} · {md(r['Tệp'])}: {md(r['Số dòng'])}" for r in shown))
     st.caption(
-        "«Nhận lần đầu»: ngày văn phòng nhận bản đầu tiên của kỳ (dùng để tính đúng hạn). «Thay thế bản»: bản nạp trước của cùng kỳ "
-        "đã được tệp này thay thế. «Số dòng»: số dòng số liệu của từng trang trong tệp."
+        "«Bản»: số thứ tự bản nạp. «Nhận lần đầu»: ngày văn phòng nhận bản đầu tiên của kỳ (dùng để tính đúng hạn). "
+        "«Thay bản»: bản nạp trước của cùng kỳ đã được tệp này thay thế."
     )
     flagged = [(rec, export.warnings(raw["warnings_json"])) for rec, raw in zip(table, loads) if rec["Cảnh báo"]]
     with st.expander(f"Cảnh báo khi nạp tệp ({fmt.num(sum(len(w) for _, w in flagged))})", icon=":material/warning:"):

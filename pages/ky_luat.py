@@ -3,8 +3,9 @@
 import streamlit as st
 
 from etl.specs import HARASSMENT
-from ui import cards, charts, fmt
+from ui import cards, charts, fmt, palette
 from ui.page import header
+from ui.safe import md
 
 view = header("Kỷ luật, kiểm tra công vụ")
 sel, f = view.sel, view.figures()
@@ -17,6 +18,22 @@ def count_bars(rows: list[dict], title: str, highlight: frozenset = frozenset())
     if max(r["count"] for r in rows) <= 10:
         fig.update_xaxes(dtick=1)
     return fig
+
+
+def breakdown(rows: list[dict], title: str, highlight: frozenset = frozenset(), columns: int = 1) -> None:
+    """Decisions by one attribute: a chart only where a shape carries meaning (three kinds or more); one or two kinds
+    are said in words, with their numbers."""
+    if len(rows) >= 3:
+        charts.show(count_bars(rows, title, highlight=highlight), columns)
+        return
+    st.markdown(f"**{md(title)}**")
+    st.markdown(
+        "\n".join(
+            f"- {md(r['value'])}: **{fmt.num(r['count'])}** quyết định"
+            + (" — :red[sách nhiễu, cửa quyền, hách dịch]" if r["value"] in highlight else "")
+            for r in rows
+        )
+    )
 
 
 st.caption(
@@ -47,7 +64,7 @@ elif len(points) > 1:
         points,
         {
             "inspection.count": ("Đợt kiểm tra", charts.BLUE),
-            "inspection.violations": ("Vi phạm phát hiện", charts.COLORS["not_met"]),
+            "inspection.violations": ("Vi phạm phát hiện", palette.STATUS["not_met"]),
         },
         title,
     )
@@ -80,7 +97,7 @@ if harassment:
     title = f"{fmt.num(harassment)}/{fmt.num(n)} quyết định kỷ luật vì sách nhiễu, gây phiền hà hoặc cửa quyền, hách dịch (tô đỏ)"
 else:
     title = f"Không có quyết định nào vì sách nhiễu, cửa quyền, hách dịch trong {fmt.num(n)} quyết định kỷ luật"
-charts.show(count_bars(behaviour, title, highlight=frozenset(HARASSMENT)))
+breakdown(behaviour, title, highlight=frozenset(HARASSMENT))
 target = "hành vi Chỉ thị 33/CT-TTg yêu cầu chấn chỉnh, xử lý nghiêm"
 st.caption(
     f"Theo hành vi vi phạm. Tô đỏ: {named} — {target}."
@@ -101,14 +118,12 @@ by_inspection = next((r["count"] for r in detection if r["value"] == "Kiểm tra
 by_citizens = next((r["count"] for r in detection if r["value"] == "Phản ánh của người dân"), 0)
 c1, c2 = st.columns(2)
 with c1:
-    charts.show(count_bars(form, f"Hình thức nhiều nhất: {top(form)}"))
+    breakdown(form, f"Hình thức nhiều nhất: {top(form)}", columns=2)
 with c2:
-    charts.show(count_bars(subject, f"Đối tượng nhiều nhất: {top(subject)}"))
-charts.show(
-    count_bars(
-        detection,
-        f"Phát hiện qua kiểm tra công vụ: {fmt.num(by_inspection)}/{fmt.num(n)} quyết định; "
-        f"qua phản ánh của người dân: {fmt.num(by_citizens)}",
-    )
+    breakdown(subject, f"Đối tượng nhiều nhất: {top(subject)}", columns=2)
+breakdown(
+    detection,
+    f"Phát hiện qua kiểm tra công vụ: {fmt.num(by_inspection)}/{fmt.num(n)} quyết định; "
+    f"qua phản ánh của người dân: {fmt.num(by_citizens)}",
 )
 st.caption("Theo nguồn phát hiện vi phạm.")

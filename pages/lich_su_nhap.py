@@ -47,7 +47,19 @@ table = pd.DataFrame(
     ]
 )
 st.metric("Số lần nhập", fmt.num(len(rows)))
-st.dataframe(table, hide_index=True)
+col = st.column_config.TextColumn  # the columns that fit 1024 px with the sidebar open, short headers
+group = view.sel.is_group
+WIDTHS = {"Bản số": 50, "Tệp": 120 if group else 150, "Người nhập": 110 if group else 120, "Nhập lúc": 125}
+WIDTHS |= ({"Đơn vị": 95} if group else {}) | {"Kỳ": 90, "Trạng thái": 140 if group else 160}
+st.dataframe(
+    table,
+    hide_index=True,
+    column_order=list(WIDTHS),
+    column_config={k: col("Bản" if k == "Bản số" else k, width=w) for k, w in WIDTHS.items()},
+)
+st.caption(
+    "«Trạng thái» cho biết bản nào đang dùng và bản nào đã được thay; số dòng và cảnh báo của từng bản ở trang «Dữ liệu»."
+)
 
 st.subheader("Tải bản lưu trữ")
 by_id = {r["load_id"]: r for r in rows if data.may_load(r["unit_code"])}  # originals: for those who may load the unit

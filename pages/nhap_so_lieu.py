@@ -8,7 +8,7 @@ from etl import annotate, reference
 from etl.load import dry_run, load_upload
 from etl.read import ReadError, read_bytes
 from etl.template import build_workbook
-from ui import auth, data, upload
+from ui import auth, data, filters, upload
 from ui.page import current_view
 from ui.safe import md
 
@@ -29,10 +29,11 @@ with st.expander("Tải tệp mẫu để điền", icon=":material/download:", 
         index=([None] + [u.code for u in communes]).index(default),
         format_func=lambda c: "Để trống (tự điền)" if c is None else units.get(c).name + upload.validity(units.get(c)),
     )
-    key = c2.text_input(
-        "Kỳ (ví dụ 2026-10, 2026Q3, 2026H2, 2026)", value=view.sel.key if view and ":" not in view.sel.key else ""
-    )
-    period, problem = upload.period_or_error(key, code, units)
+    with c2:  # the sidebar's Vietnamese period pickers (no period codes to type), opened on the period being viewed
+        if view and view.sel.kind != "tuy_chon" and "mau_loai_ky" not in st.session_state:
+            upload.preset_period("mau_", view.sel.kind, view.sel.period_start)
+        kind, start, _ = filters.period_controls(upload.template_years(), prefix="mau_", kinds=upload.TEMPLATE_KINDS)
+    period, problem = upload.period_or_error(filters.period_of(kind, start).key, code, units)
     if problem:
         st.warning(problem)
     else:
@@ -87,11 +88,15 @@ for f in files or []:
     shown, seen[digest] = seen.get(digest, result.replaced_version), result.replaced_version
     if result.replaced_load_id is not None:
         before = data.figures(str(path), data.version(path), result.unit_code, result.period.start, result.period.end)
-        upload.show_preview(result, before, after, units)
-        if not st.button(
-            "Xác nhận thay thế", key=f"xac_nhan_{digest}", type="primary", icon=":material/published_with_changes:"
-        ):
+        preview = st.empty()  # the warning, the table and the button go once the replacement is confirmed
+        with preview.container():
+            upload.show_preview(result, before, after, units)
+            confirmed = st.button(
+                "Xác nhận thay thế", key=f"xac_nhan_{digest}", type="primary", icon=":material/published_with_changes:"
+            )
+        if not confirmed:
             continue
+        preview.empty()
     outcome = load_upload(
         path,
         f.name,

@@ -62,12 +62,15 @@ if partial:
 ind = st.selectbox("Xếp hạng theo", list(cd.COLUMNS), key="xep_hang", format_func=lambda k: cd.COLUMNS[k][3])
 ranked = cd.rank(communes, ind)
 label = f"Toàn nhóm ({fmt.num(len(communes))} xã)"
-st.dataframe(
-    cd.styled([group] + ranked, sel.start, sel.end, label),
-    column_config=cd.column_config(),
-    hide_index=True,
-    height=min(40 + 35 * (len(ranked) + 1), 640),
-)
+for tab, (area, inds) in zip(st.tabs(list(cd.AREAS)), cd.AREAS.items()):  # one table per area: fits 1024 px
+    with tab:
+        st.dataframe(
+            cd.styled([group] + ranked, sel.start, sel.end, label, inds),
+            column_config=cd.column_config(inds),
+            hide_index=True,
+            placeholder="–",  # no figure (no denominator): a dash, never Streamlit's English «None»
+            height=min(38 + 35 * (len(ranked) + 1) + 3, 640),
+        )
 st.caption(cd.LEGEND + " Bấm tiêu đề cột để sắp xếp theo cột đó; rê chuột lên tiêu đề để xem cách tính.")
 
 left, right = st.columns([2, 1], vertical_alignment="bottom")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from etl import reference, targets
 from etl.periods import ROMAN
-from ui import cards, charts, fmt
+from ui import cards, charts, fmt, palette
 from ui.page import header
 
 view = header("Tiếp công dân, đối thoại")
@@ -133,7 +133,7 @@ else:
         [describe(cells[(r, c)]) if (r, c) in cells else (None, "", "Không có báo cáo") for c in cols] for r in rows
     ]
     z, text, hover = ([[cell[i] for cell in row] for row in grid] for i in range(3))
-    red, amber, green = charts.COLORS["not_met"], charts.COLORS["near"], charts.COLORS["met"]
+    red, amber, green = palette.STATUS["not_met"], palette.STATUS["near"], palette.STATUS["met"]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -169,7 +169,8 @@ else:
             tickvals=list(firsts.values()),
             ticktext=[f"T{m}/{y}" if i == 0 or m == 1 else f"T{m}" for i, (y, m) in enumerate(firsts)],
         )
-    fig.update_layout(margin={"t": 56 if rotated else 90})
+    if not rotated:  # week labels above the grid, under the title
+        charts.make_room(fig, 34)
     charts.show(fig)
     st.caption(
         "✓ đạt quy định · ✗ không đạt · số a/b: a trong b tuần (tháng) đạt · ô trống: chưa có báo cáo hoặc đơn vị chưa (không còn) tồn tại. "
@@ -195,11 +196,12 @@ if hosts:
                 [(h["value"], h["count"]) for h in hosts],
                 f"Chủ tịch chủ trì {fmt.num(chair)}/{fmt.num(f['reception.days'])} ngày tiếp công dân",
                 unit=" ngày",
-            )
+            ),
+            columns=2,
         )
     with right:
         st.markdown("**Người được tiếp và vụ việc, theo người chủ trì**")
-        st.dataframe(
+        st.table(
             [
                 {
                     "Người chủ trì": h["value"],
@@ -209,6 +211,7 @@ if hosts:
                 for h in hosts
             ],
             hide_index=True,
+            border="horizontal",
         )
 else:
     st.info(
@@ -249,18 +252,6 @@ if talks:
         }
         for t in talks
     ]
-    widths = {
-        "Đơn vị": 125,
-        "Ngày": 85,
-        "Chủ đề": 175 if several else 280,
-        "Người chủ trì": 95,
-        "Hình thức": 75,
-        "Số người tham dự": 115,
-        "Số ý kiến": 72,
-        "Đã trả lời": 72,
-    }
-    st.dataframe(
-        table, hide_index=True, column_config={k: st.column_config.TextColumn(k, width=v) for k, v in widths.items()}
-    )
+    st.table(table, hide_index=True, border="horizontal")  # topics and headers wrap: every column fits at 1024 px
 else:
     st.info("Chưa có hội nghị đối thoại nào trong kỳ đã chọn (trang «Đối thoại» của báo cáo để trống hoặc chưa nộp).")

@@ -26,9 +26,7 @@ AREAS = [  # indicator, card title, lower is better, note when there is no targe
     ("plan.done_rate", "Nhiệm vụ kế hoạch đã hoàn thành", False, ""),
 ]
 for row in range(0, len(AREAS), 4):
-    for col, (ind, title, lower, note) in zip(st.columns(4), AREAS[row : row + 4]):
-        with col:
-            cards.card(ind, title, *args, lower_is_better=lower, note=note)
+    cards.row(AREAS[row : row + 4], *args)
 
 extra = [f"Báo cáo: {overview.reporting_sentence(f)}."]
 if f["discipline.decisions"]:

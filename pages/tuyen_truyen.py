@@ -4,8 +4,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from etl import periods, reference
-from ui import cards, charts, fmt
+from ui import cards, charts, fmt, palette
 from ui.page import header
+from ui.safe import h
 
 view = header("Tuyên truyền, giám sát, Dân vận khéo, tiến độ kế hoạch")
 sel, f = view.sel, view.figures()
@@ -45,7 +46,7 @@ else:
     fig.update_yaxes(type="category", gridcolor="white")
     fig.update_xaxes(type="linear", tickformat=",d", title_text="Số hoạt động")
     with c2:
-        charts.show(fig)
+        charts.show(fig, 1.5)
 
 st.subheader(":material/visibility: Giám sát, phản biện của MTTQ và các đoàn thể (nhiệm vụ II.6)")
 c1, c2, c3 = st.columns(3)
@@ -121,6 +122,15 @@ else:
         border="horizontal",
     )
 
+
+def task_label(task: dict) -> str:
+    """A task on a chart axis: its code with its name, wrapped (plan codes alone mean nothing to a chairman); a long name
+    is shortened at a word to two lines — the table below the chart has it in full."""
+    text = f"{task['task_code']} {task['content'] or ''}".strip()
+    lines = charts.wrap(h(text), 32).split("<br>")
+    return "<br>".join(lines[:2]) + (" …" if len(lines) > 2 else "")
+
+
 st.subheader(":material/checklist: Tiến độ thực hiện kế hoạch (mục III)")
 tasks = view.detail("plan_tasks")
 c1, c2 = st.columns([1, 2])
@@ -143,12 +153,12 @@ if not tasks:
         "Chưa có báo cáo tiến độ kế hoạch trong kỳ. Văn phòng cập nhật trang «Kế hoạch» của tệp báo cáo rồi nạp lại tệp."
     )
 elif not sel.is_group:
-    STAGE_COLORS = {"Hoàn thành": charts.COLORS["met"], "Đang thực hiện": charts.BLUE, "Chưa triển khai": charts.GREY}
+    STAGE_COLORS = {"Hoàn thành": palette.STATUS["met"], "Đang thực hiện": charts.BLUE, "Chưa triển khai": charts.GREY}
     rows = list(reversed(tasks))
     fig = go.Figure(
         go.Bar(
             x=[t["percent"] or 0 for t in rows],
-            y=[t["task_code"] for t in rows],
+            y=[task_label(t) for t in rows],
             orientation="h",
             marker_color=[STAGE_COLORS.get(t["progress"], charts.GREY) for t in rows],
             text=[
@@ -163,10 +173,10 @@ elif not sel.is_group:
     fig = charts.layout(
         fig,
         f"Tỷ lệ hoàn thành từng nhiệm vụ: {fmt.pct(f['plan.done_rate'])} nhiệm vụ đã xong (chỉ tiêu 100 % vào cuối năm)",
-        height=90 + 40 * len(rows),
+        height=90 + 48 * len(rows),
     )
-    fig.update_yaxes(type="category", gridcolor="white")
-    fig.update_xaxes(type="linear", range=[0, 104], dtick=20, ticksuffix=" %", gridcolor="#e5e7eb")
+    fig.update_yaxes(type="category", gridcolor="white", automargin=True)
+    fig.update_xaxes(type="linear", range=[0, 104], dtick=20, ticksuffix=" %", gridcolor=charts.GRID)
     charts.show(fig)
     st.table(
         [
@@ -185,13 +195,13 @@ else:
     progress = list(reversed(view.detail("plan_progress")))
     fig = go.Figure()
     for key, label, color in (
-        ("done", "Hoàn thành", charts.COLORS["met"]),
+        ("done", "Hoàn thành", palette.STATUS["met"]),
         ("in_progress", "Đang thực hiện", charts.BLUE),
         ("not_started", "Chưa triển khai", charts.GREY),
     ):
         fig.add_bar(
             x=[p[key] for p in progress],
-            y=[p["task_code"] for p in progress],
+            y=[task_label(p) for p in progress],
             name=label,
             orientation="h",
             marker_color=color,
@@ -201,13 +211,13 @@ else:
             customdata=[p["content"] for p in progress],
             hovertemplate="%{y}: %{x} xã " + label.lower() + "<br>%{customdata}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"}, uniformtext={"minsize": 11, "mode": "hide"})
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig = charts.layout(
         fig,
         f"Số xã theo tiến độ từng nhiệm vụ: {fmt.pct(f['plan.done_rate'])} nhiệm vụ đã xong (chỉ tiêu 100 % vào cuối năm)",
-        height=120 + 40 * len(progress),
+        height=120 + 48 * len(progress),
     )
-    fig.update_yaxes(type="category", gridcolor="white")
+    fig.update_yaxes(type="category", gridcolor="white", automargin=True)
     fig.update_xaxes(type="linear", tickformat=",d", title_text="Số xã")
     charts.show(fig)
     st.table(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import streamlit as st
 
 from etl import targets
@@ -30,7 +32,7 @@ def card(
     minimum with a verdict in words (etl.targets.assess, the same sentence on every screen); never colour alone."""
     value = figures.get(ind)
     a = targets.assess(ind, figures, unit_code, when)
-    with st.container(border=True):
+    with st.container(border=True, key=f"the_{ind.replace('.', '_')}_{zlib.crc32(title.encode())}"):
         change = delta(ind, previous.now.get(ind), previous.then.get(ind)) if previous else None
         same = change == fmt.UNCHANGED
         st.metric(
@@ -52,10 +54,11 @@ def card(
 
 
 def row(specs: list[tuple], figures: dict, previous, unit_code: str, when) -> None:
-    """Cards side by side; each spec is (indicator, title) or (indicator, title, lower_is_better, note)."""
-    for col, spec in zip(st.columns(len(specs)), specs):
-        ind, title, lower, note = (*spec, False, "")[:4]
-        with col:
+    """Cards side by side that wrap onto the next line when the screen is narrow (at least 10rem each, ui.page.STYLE);
+    each spec is (indicator, title) or (indicator, title, lower_is_better, note)."""
+    with st.container(horizontal=True, gap="small"):
+        for spec in specs:
+            ind, title, lower, note = (*spec, False, "")[:4]
             card(ind, title, figures, previous, unit_code, when, lower_is_better=lower, note=note)
 
 

@@ -1,45 +1,154 @@
-"""Plotly charts with Vietnamese labels and number format, target lines and one palette for met / near / not met."""
+"""Plotly charts with Vietnamese labels and number format, target lines and one palette for met / near / not met.
+
+Chart text is at least 14 px in dark ink (ui.palette); titles wrap by design (plotly never wraps a title itself), a
+chart in a half-width column wraps at half the length (show(fig, columns=2))."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import fmt
+from ui import fmt, palette
 
-COLORS = {"met": "#1a7f37", "near": "#b45309", "not_met": "#c62828", None: "#475569"}
-BLUE, GREY, LIGHT = "#1f5fa8", "#94a3b8", "#cbd5e1"
+COLORS = palette.STATUS  # status -> colour, the same as cards, tables and meeting screens
+BLUE, GREY, LIGHT = palette.BLUE, palette.STATUS[None], palette.LIGHT
+INK, GRID = palette.INK, "#e5e7eb"
 FONT = "Source Sans Pro, Arial, sans-serif"
+TEXT, TITLE = 15, 18  # px: chart text and chart title on web pages
+TITLE_CHARS = 64  # characters per title line in a full-width chart at 1024 px with the sidebar open
 TO_DATE_CAPTION = (
     "Đường tỷ lệ tính lũy kế: mỗi điểm là tỷ lệ từ đầu kỳ đến hết tháng (quý) đó, nên điểm cuối cùng bằng con số ở thẻ."
 )
 PLOTLY_CONFIG = {"displayModeBar": False, "locale": "vi"}
 
 
-def layout(fig: go.Figure, title: str, height: int = 340, percent: bool = False) -> go.Figure:
+def wrap(text: str, width: int = TITLE_CHARS) -> str:
+    """A title broken into lines of at most `width` characters at spaces (plotly's <br>), never cut."""
+    words = []
+    for word in text.replace("<br>", " ").split():
+        if words and (word[0] in "%)»:;,." or words[-1] in ("—", "–")):  # «50 %» and «— đạt» stay on one line
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    lines = [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return "<br>".join(lines)
+
+
+def _title(fig: go.Figure, title: str, width: int) -> None:
+    """Set the wrapped title and make room for its lines above the plot."""
+    text = wrap(title, width)
+    lines = text.count("<br>") + 1
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    extra = meta.get("extra_top", 0)
     fig.update_layout(
-        title={"text": title, "font": {"size": 17}},
+        title={
+            "text": text,
+            "font": {"size": TITLE, "color": INK},
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 10 if lines == 1 else 23, "l": 4},  # plotly lifts a multi-line title by ~13 px
+        },
+        margin={"t": 24 + 24 * lines + extra},
+        height=meta.get("base_height", fig.layout.height or 340) + 24 * (lines - 1) + extra,
+    )
+
+
+def make_room(fig: go.Figure, px: int) -> go.Figure:
+    """Keep `px` more above the plot (under the title) for a legend or top axis labels, however the title wraps."""
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    meta["extra_top"] = meta.get("extra_top", 0) + px
+    fig.update_layout(meta=meta)
+    _title(fig, meta.get("title", ""), meta.get("width", TITLE_CHARS))
+    return fig
+
+
+def _legend_rows(fig: go.Figure, columns: int) -> int:
+    """Rows a horizontal legend takes in a chart of 1/columns of the page width at 1024 px (0: no legend)."""
+    shown = [t.name or "" for t in fig.data if t.showlegend is not False and t.name]
+    if fig.layout.showlegend is False or (fig.layout.showlegend is None and len(shown) < 2):
+        return 0
+    widths = [48 + 8 * len(name) for name in shown]
+    room, rows, used = int(640 / columns), 1, 0
+    for w in widths:
+        if used and used + w > room:
+            rows, used = rows + 1, 0
+        used += w
+    return rows
+
+
+def layout(fig: go.Figure, title: str, height: int = 340, percent: bool = False, extra_top: int = 0) -> go.Figure:
+    """The shared look: dark 15 px text, an 18 px title wrapped to fit, legend below; extra_top: room for a legend on top."""
+    fig.update_layout(
+        meta={"base_height": height, "extra_top": extra_top, "title": title},
         height=height,
         separators=fmt.PLOTLY_SEPARATORS,
-        font={"family": FONT, "size": 14},
-        margin={"l": 10, "r": 10, "t": 56, "b": 10},
-        legend={"orientation": "h", "y": -0.18, "x": 0},
-        hoverlabel={"font": {"family": FONT}},
+        font={"family": FONT, "size": TEXT, "color": INK},
+        margin={"l": 10, "r": 10, "b": 10},
+        legend={"orientation": "h", "y": 1, "yanchor": "bottom", "x": 0, "font": {"size": TEXT, "color": INK}},
+        hoverlabel={"font": {"family": FONT, "size": TEXT}},
+        uniformtext={"minsize": 14, "mode": "hide"},
         plot_bgcolor="white",
         paper_bgcolor="white",
     )
-    fig.update_xaxes(showgrid=False, type="category")
+    _title(fig, title, TITLE_CHARS)
+    fig.update_xaxes(
+        showgrid=False, type="category", tickfont={"size": TEXT, "color": INK}, title_font={"size": TEXT, "color": INK}
+    )
     fig.update_yaxes(
-        gridcolor="#e5e7eb",
+        gridcolor=GRID,
         rangemode="tozero",
         ticksuffix=" %" if percent else "",
         tickformat=",d" if not percent else ",.0f",
+        tickfont={"size": TEXT, "color": INK},
+        title_font={"size": TEXT, "color": INK},
     )
     return fig
 
 
-def show(fig: go.Figure) -> None:
+def show(fig: go.Figure, columns: float = 1) -> None:
+    """Draw a chart; in a column of 1/`columns` of the width (2: half, 1.5: two thirds) its title wraps to fit."""
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    if meta:
+        meta["width"] = int(TITLE_CHARS / columns) + (4 if columns > 1 else 0)
+        fig.update_layout(meta=meta)
+        rows = _legend_rows(fig, columns)
+        if rows and not meta.get(
+            "legend_on_top"
+        ):  # the legend between the title and the plot: never over the axis labels
+            fig.update_layout(
+                meta=meta | {"legend_on_top": True},
+                legend={"y": 1, "yanchor": "bottom", "x": 0, "xanchor": "left", "orientation": "h"},
+            )
+            make_room(fig, 26 * rows)
+        else:
+            _title(fig, meta["title"], meta["width"])
     st.plotly_chart(fig, config=PLOTLY_CONFIG)
+
+
+def add_target(fig: go.Figure, y: float, label: str) -> None:
+    """A dashed target line in the «Chưa đạt» colour, its label on a white ground just above the line (never on it)."""
+    fig.add_hline(y=y, line={"dash": "dash", "color": palette.TARGET, "width": 2})
+    fig.add_annotation(
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=y,
+        yref="y",
+        yanchor="bottom",
+        yshift=4,
+        showarrow=False,
+        text=label,
+        font={"size": TEXT, "color": palette.TARGET},
+        bgcolor="rgba(255,255,255,0.9)",
+        name="target",
+    )
 
 
 def trend(
@@ -48,7 +157,7 @@ def trend(
     """Lines over the periods of a series (rates drawn in %), with a dashed target line where there is one."""
     x = [fmt.short_label(p["period"]) for p in points]
     fig = go.Figure()
-    for (ind, label), color in zip(lines.items(), (BLUE, "#0f766e", "#7c3aed")):
+    for (ind, label), color in zip(lines.items(), (BLUE, palette.TEAL, palette.VIOLET)):
         values = [(p[ind] * 100 if percent and p[ind] is not None else p[ind]) for p in points]
         text = [fmt.pct(p[ind]) if percent else fmt.num(p[ind]) for p in points]
         fig.add_scatter(
@@ -62,11 +171,8 @@ def trend(
             hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>",
         )
     if target is not None:
-        fig.add_hline(
-            y=target * 100 if percent else target,
-            line={"dash": "dash", "color": COLORS["not_met"], "width": 2},
-            annotation_text=f"Chỉ tiêu {fmt.pct(target, 0) if percent else fmt.num(target)}",
-            annotation_position="top left",
+        add_target(
+            fig, target * 100 if percent else target, f"Chỉ tiêu {fmt.pct(target, 0) if percent else fmt.num(target)}"
         )
     return layout(fig, title, percent=percent)
 
@@ -77,24 +183,28 @@ def bars(
     highlight: set[str] = frozenset(),
     unit: str = "",
     height: int | None = None,
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest on top; highlighted categories drawn in red (e.g. harassment, abuse of power)."""
+    """Horizontal bars, largest on top; highlighted categories in the «Chưa đạt» colour (e.g. harassment), or each
+    category in its own colour from `colors` (e.g. its status: ui.palette.STATUS). Category names wrap."""
     items = sorted(items, key=lambda kv: kv[1])
+    colors = colors or {}
     fig = go.Figure(
         go.Bar(
             x=[v for _, v in items],
-            y=[k for k, _ in items],
+            y=[wrap(k, 28) for k, _ in items],
             orientation="h",
-            marker_color=[COLORS["not_met"] if k in highlight else BLUE for k, _ in items],
+            marker_color=[colors.get(k, COLORS["not_met"] if k in highlight else BLUE) for k, _ in items],
             text=[fmt.num(v) for _, v in items],
             textposition="auto",
-            customdata=[fmt.num(v) for _, v in items],
-            hovertemplate="%{y}: %{customdata}" + unit + "<extra></extra>",
+            customdata=[[k, fmt.num(v)] for k, v in items],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}" + unit + "<extra></extra>",
         )
     )
-    fig = layout(fig, title, height=height or max(220, 60 + 42 * len(items)))
-    fig.update_yaxes(type="category", gridcolor="white")
-    fig.update_xaxes(type="linear", gridcolor="#e5e7eb", tickformat=",d")
+    lines = sum(wrap(k, 28).count("<br>") + 1 for k, _ in items)
+    fig = layout(fig, title, height=height or max(220, 60 + 24 * lines + 20 * len(items)))
+    fig.update_yaxes(type="category", gridcolor="white", automargin=True)
+    fig.update_xaxes(type="linear", gridcolor=GRID, tickformat=",d")
     return fig
 
 
@@ -116,15 +226,15 @@ def stacked(points: list[dict], parts: dict[str, tuple[str, str]], title: str) -
     return layout(fig, title)
 
 
-def show_trend(fig: go.Figure, periods: list, merger=None) -> None:
+def show_trend(fig: go.Figure, periods: list, merger=None, columns: int = 1) -> None:
     """Show a chart over periods: the months of one year read T1 … T12 (the year is in the header; hovers keep it) so
     twelve labels fit a half-width chart unturned; a dotted marker stands at the 2025 merger when the range spans it."""
     if periods and all(p.kind == "month" for p in periods) and len({p.start.year for p in periods}) == 1:
         fig.update_xaxes(
             tickvals=[fmt.short_label(p) for p in periods], ticktext=[f"T{p.start.month}" for p in periods], tickangle=0
         )
-    else:  # turned labels (several years): move the legend below them
-        fig.update_xaxes(tickangle=-45).update_layout(legend={"y": -0.45})
+    else:  # several years: turned labels (the legend is above the plot, ui.charts.show)
+        fig.update_xaxes(tickangle=-45)
     at = next((fmt.short_label(p) for p in periods if merger and p.start <= merger <= p.end), None)
     if at:
         fig.add_shape(
@@ -135,7 +245,7 @@ def show_trend(fig: go.Figure, periods: list, merger=None) -> None:
             yref="paper",
             y0=0,
             y1=1,
-            line={"dash": "dot", "color": "#111827", "width": 2},
+            line={"dash": "dot", "color": INK, "width": 2},
         )
         fig.add_annotation(
             x=at,
@@ -144,7 +254,7 @@ def show_trend(fig: go.Figure, periods: list, merger=None) -> None:
             yref="paper",
             yanchor="bottom",
             showarrow=False,
-            font={"size": 13},
+            font={"size": TEXT, "color": INK},
             text=f"Sáp nhập {merger:%d/%m/%Y}",
         )
-    show(fig)
+    show(fig, columns)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from etl import compare, periods, reference, targets
-from ui import charts, data, fmt
+from ui import charts, data, fmt, palette
 
 COLUMNS = {  # indicator -> (column header, width in px, tooltip, chart title words)
     "tthc.on_time_rate": (
@@ -61,13 +61,27 @@ COLUMNS = {  # indicator -> (column header, width in px, tooltip, chart title wo
     ),
 }
 LOWER_IS_BETTER = {"petitions.overdue_open"}
-SYMBOLS = {"met": "✓", "near": "!", "not_met": "✗", None: ""}
-BACKGROUND = {"met": "#dcfce7", "near": "#fef3c7", "not_met": "#fee2e2", None: ""}
+AREAS = {  # one table per area: each fits a 1024 px screen with the sidebar open (8 columns side by side do not)
+    "Thủ tục hành chính, đơn thư": (
+        "tthc.on_time_rate",
+        "tthc.online_rate",
+        "petitions.resolution_rate",
+        "petitions.overdue_open",
+    ),
+    "Tiếp dân, đối thoại, kế hoạch, báo cáo": (
+        "reception.chair_compliance",
+        "dialogue.sessions",
+        "plan.done_rate",
+        "reporting.month_rate",
+    ),
+}
+SYMBOLS = palette.MARK
+BACKGROUND = palette.STATUS_BG
 CELLS = {
-    "on_time": ("✓", "Đúng hạn", "#dcfce7"),
-    "late": ("!", "Nộp muộn", "#fef3c7"),
-    "missing": ("✗", "Chưa nộp", "#fee2e2"),
-    "not_due": ("…", "Chưa đến hạn", "#f1f5f9"),
+    "on_time": ("✓", "Đúng hạn", palette.STATUS_BG["met"]),
+    "late": ("!", "Nộp muộn", palette.STATUS_BG["near"]),
+    "missing": ("✗", "Chưa nộp", palette.STATUS_BG["not_met"]),
+    "not_due": ("…", "Chưa đến hạn", palette.STATUS_BG[None]),
 }
 GRID_LEGEND = (
     "✓ nộp đúng hạn (nền xanh) · ! nộp muộn (nền vàng) · ✗ chưa nộp (nền đỏ) · … chưa đến hạn nộp (nền xám) · "
@@ -141,11 +155,13 @@ def rank(rows: list[dict], ind: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r[ind] is None, sign * (r[ind] or 0), r["unit_code"]))
 
 
-def styled(rows: list[dict], start: date, end: date, group_label: str):
-    """The table as a Styler: numeric cells (a header click sorts by value) shown as text, coloured by status."""
+def styled(rows: list[dict], start: date, end: date, group_label: str, inds: tuple | None = None):
+    """The table (the columns of `inds`, all by default) as a Styler: numeric cells (a header click sorts by value)
+    shown as text, coloured by status."""
     names = [group_label] + [unit_name(r["unit_code"], start, end, short=True) for r in rows[1:]]
     frame, css, shown = {"Đơn vị": names}, {"Đơn vị": [""] * len(rows)}, {}
-    for ind, (header, *_) in COLUMNS.items():
+    for ind in inds or COLUMNS:
+        header = COLUMNS[ind][0]
         # a tiny offset per row keeps every value of a column distinct, so the formatter can find each cell's own text
         frame[header] = [r[ind] + i * 1e-12 if r[ind] is not None else float("nan") for i, r in enumerate(rows)]
         shown[header] = {v: text(ind, r) for v, r in zip(frame[header], rows) if v == v}
@@ -156,9 +172,9 @@ def styled(rows: list[dict], start: date, end: date, group_label: str):
     return df.style.format(formatters).apply(lambda _: pd.DataFrame(css), axis=None)
 
 
-def column_config() -> dict:
-    out = {"Đơn vị": st.column_config.TextColumn(width=140, pinned=True)}
-    for header, width, tip, _ in COLUMNS.values():
+def column_config(inds: tuple | None = None) -> dict:
+    out = {"Đơn vị": st.column_config.TextColumn(width=150, pinned=True)}
+    for header, width, tip, _ in (COLUMNS[i] for i in inds or COLUMNS):
         out[header] = st.column_config.NumberColumn(help=tip, width=width)
     return out
 
@@ -182,10 +198,8 @@ def ranking_chart(
             y=names,
             orientation="h",
             marker_color=[charts.COLORS[status(ind, r)] for r in shown][::-1],
-            text=[text(ind, r) for r in shown][::-1],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=[text(ind, r) for r in shown][::-1],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
             showlegend=False,
         )
     )
@@ -198,13 +212,13 @@ def ranking_chart(
                 target.value,
                 f"Chỉ tiêu {fmt.pct(target.value, 0) if rate else fmt.num(target.value)}",
                 "dash",
-                charts.COLORS["not_met"],
+                palette.TARGET,
             )
         )
     if (
         rate and group[ind] is not None
     ):  # a count of the group is a sum, not comparable with a commune's: no line for it
-        lines.append((group[ind], f"Toàn nhóm {value}", "dot", "#111827"))
+        lines.append((group[ind], f"Toàn nhóm {value}", "dot", palette.INK))
     for (
         x,
         name,
@@ -225,6 +239,18 @@ def ranking_chart(
             f"kém nhất {unit_name(worst['unit_code'], start, end, True)} ({text(ind, worst)})"
         )
     fig = charts.layout(fig, title, height=150 + 30 * len(shown))
+    for name, r in zip(names, shown[::-1]):  # the values in a column right of the plot: no line runs through them
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=6,
+            y=name,
+            yref="y",
+            showarrow=False,
+            text=text(ind, r),
+            name="value",
+        )
     fig.update_yaxes(type="category", gridcolor="white", automargin=True)
     low = 0
     if (
@@ -233,18 +259,17 @@ def ranking_chart(
         low = max(0, int(min([r[ind] for r in shown] + [x for x, *_ in lines]) * 100 - 3) // 10 * 10)
     fig.update_xaxes(
         type="linear",
-        gridcolor="#e5e7eb",
+        gridcolor=charts.GRID,
         tickformat=",.0f" if rate else ",d",
         ticksuffix=" %" if rate else "",
-        range=[low, 100 + (100 - low) * 0.14] if rate else None,
+        range=[low, 100] if rate else None,
         automargin=True,
         title_text=f"Trục ngang bắt đầu từ {low} %" if low else None,
-        title_font={"size": 12},
+        title_font={"size": charts.TEXT, "color": charts.INK},
     )
     fig.update_layout(
-        margin={"t": 84, "b": 10},
-        showlegend=bool(lines),  # the legend between the title and the bars
-        legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        margin={"r": 96, "b": 10},
+        showlegend=bool(lines),  # the legend between the title and the bars (ui.charts.show)
     )
     return fig, left_out
 
@@ -285,14 +310,14 @@ def reporting_grid(t: dict, start: date, end: date, is_group: bool) -> tuple:
         css.append([""] * (3 + len(months)))
     frame = pd.DataFrame(rows)
     config = {
-        "Xã": st.column_config.TextColumn(width=140, pinned=True),
-        "Nộp đủ": st.column_config.TextColumn(width=60, pinned=True, help="Tháng đã nộp / tháng đã đến hạn nộp của xã"),
+        "Xã": st.column_config.TextColumn(width=120, pinned=True),
+        "Nộp đủ": st.column_config.TextColumn(width=64, pinned=True, help="Tháng đã nộp / tháng đã đến hạn nộp của xã"),
         "Đúng hạn": st.column_config.TextColumn(
             width=70, pinned=True, help="Tháng nộp đúng hạn / tháng đã đến hạn nộp của xã"
         ),
     }
     for h, m in zip(headers, months):
         config[h] = st.column_config.TextColumn(
-            f"T{m.start.month}" if one_year else h, width=110 if words else (46 if one_year else 64), help=m.label
+            f"T{m.start.month}" if one_year else h, width=110 if words else (38 if one_year else 64), help=m.label
         )
     return frame.style.apply(lambda _: pd.DataFrame(css, columns=frame.columns), axis=None), config

@@ -117,15 +117,11 @@ def unit_label(unit: reference.Unit) -> str:
         return f"Nhóm: {unit.name}"
     if unit.level == "tinh":
         return unit.name
-    if unit.level == "huyen":
-        return f"{unit.name} (cũ, đến {unit.valid_to:%d/%m/%Y})" if unit.valid_to else unit.name
+    if unit.level == "huyen":  # short by design (the sidebar is narrow): the dates are in the box's help
+        return f"{unit.name} (cũ)" if unit.valid_to else unit.name
     if unit.valid_to:
-        return f"   {unit.name} (cũ, đến {unit.valid_to:%d/%m/%Y})"
-    return (
-        f"   {unit.name} (mới, từ {unit.valid_from:%d/%m/%Y})"
-        if unit.valid_from >= date(2025, 7, 1)
-        else f"   {unit.name}"
-    )
+        return f"   {unit.name} (cũ)"
+    return f"   {unit.name} (mới)" if unit.valid_from >= date(2025, 7, 1) else f"   {unit.name}"
 
 
 def unit_options(units: reference.Units) -> list[str]:
@@ -140,7 +136,8 @@ def unit_options(units: reference.Units) -> list[str]:
         for kid in kids:
             out.append(kid.code)
             out.extend(c.code for c in sorted(units.children(kid.code), key=lambda u: u.name))
-    out += [u.code for u in units if u.code not in out and u.level != "nhom"]
+    listed = set(out)  # a set: a list here made the sidebar quadratic in the number of communes
+    out += [u.code for u in units if u.code not in listed and u.level != "nhom"]
     return out + [g.code for g in units.groups()]
 
 
@@ -187,6 +184,42 @@ def _refused_unit(unit: reference.Unit, units: reference.Units) -> None:
     )
 
 
+def period_controls(years: list[int], prefix: str = "", kinds: dict[str, str] = KINDS) -> tuple[str, date, date]:
+    """The period pickers in Vietnamese (Loại kỳ, Năm, Tháng / Quý / Nửa năm, or Từ tháng – Đến tháng): the sidebar's,
+    and the template form's (prefix keeps their widget keys apart). Returns the kind, first and last day."""
+    kind = st.selectbox("Loại kỳ", list(kinds), key=f"{prefix}loai_ky", format_func=kinds.get)
+    if kind == "tuy_chon":
+        months = [f"{y}-{m:02d}" for y in sorted(years) for m in range(1, 13)]
+        label = lambda k: f"Tháng {int(k[5:])}/{k[:4]}"
+        first = st.selectbox("Từ tháng", months, key=f"{prefix}tu", format_func=label)
+        last = st.selectbox("Đến tháng", months, key=f"{prefix}den", format_func=label)
+        start, end = periods.span(min(first, last), max(first, last))
+        return kind, start, end
+    year = st.selectbox("Năm", years, key=f"{prefix}nam")
+    start = date(year, 1, 1)
+    if kind == "thang":
+        month = st.selectbox("Tháng", range(1, 13), key=f"{prefix}thang", format_func=lambda m: f"Tháng {m}")
+        start = date(year, month, 1)
+    elif kind == "quy":
+        quarter = st.selectbox("Quý", range(1, 5), key=f"{prefix}quy", format_func=lambda q: f"Quý {ROMAN[q]}")
+        start = date(year, 3 * quarter - 2, 1)
+    elif kind == "6thang":
+        half = st.selectbox(
+            "Nửa năm",
+            (1, 2),
+            key=f"{prefix}nua",
+            format_func=lambda h: "6 tháng đầu năm" if h == 1 else "6 tháng cuối năm",
+        )
+        start = date(year, 6 * half - 5, 1)
+    p = _period_for(kind, start)
+    return kind, p.start, p.end
+
+
+def period_of(kind: str, start: date) -> Period:
+    """The reporting period a kind and first day stand for (a month, a quarter, a half, nine months, a year)."""
+    return _period_for(kind, start)
+
+
 def sidebar(years: list[int]) -> Selection:
     """Render the shared filters in the sidebar and return the selection (years: newest first)."""
     _init_from_query(years)
@@ -204,42 +237,14 @@ def sidebar(years: list[int]) -> Selection:
     if st.session_state.get("_don_vi_tu_choi"):
         st.warning(st.session_state.pop("_don_vi_tu_choi"), icon=":material/lock:")
     with st.sidebar:
-        code = st.selectbox("Đơn vị", options, key="don_vi", format_func=lambda c: unit_label(units.get(c)))
-        kind = st.selectbox("Loại kỳ", list(KINDS), key="loai_ky", format_func=KINDS.get)
-        if kind == "tuy_chon":
-            months = [f"{y}-{m:02d}" for y in sorted(years) for m in range(1, 13)]
-            label = lambda k: f"Tháng {int(k[5:])}/{k[:4]}"
-            first = st.selectbox("Từ tháng", months, key="tu", format_func=label)
-            last = st.selectbox("Đến tháng", months, key="den", format_func=label)
-            start, end = periods.span(min(first, last), max(first, last))
-        else:
-            year = st.selectbox("Năm", years, key="nam")
-            start = date(year, 1, 1)
-            if kind == "thang":
-                start = date(
-                    year, st.selectbox("Tháng", range(1, 13), key="thang", format_func=lambda m: f"Tháng {m}"), 1
-                )
-            elif kind == "quy":
-                start = date(
-                    year,
-                    3 * st.selectbox("Quý", range(1, 5), key="quy", format_func=lambda q: f"Quý {ROMAN[q]}") - 2,
-                    1,
-                )
-            elif kind == "6thang":
-                start = date(
-                    year,
-                    6
-                    * st.selectbox(
-                        "Nửa năm",
-                        (1, 2),
-                        key="nua",
-                        format_func=lambda h: "6 tháng đầu năm" if h == 1 else "6 tháng cuối năm",
-                    )
-                    - 5,
-                    1,
-                )
-            p = _period_for(kind, start)
-            start, end = p.start, p.end
+        code = st.selectbox(
+            "Đơn vị",
+            options,
+            key="don_vi",
+            format_func=lambda c: unit_label(units.get(c)),
+            help="(cũ): huyện, xã đã sáp nhập ngày 01/07/2025; (mới): xã thành lập từ ngày đó.",
+        )
+        kind, start, end = period_controls(years)
         mode = st.radio("So sánh với", list(COMPARE), key="so_sanh", format_func=COMPARE.get)
         roll = False
         if units.predecessors(code):

@@ -15,8 +15,35 @@ LOAD_HINT = (
 )
 
 
+# Web pages read at 1024 px with the sidebar open: narrower side margins below 1440 px, cards that wrap onto a new line
+# rather than shrink (ui.cards), badges, card changes and buttons whose words wrap instead of ending in «…».
+STYLE = """<style>
+@media (max-width: 1440px) {
+  [data-testid=stMainBlockContainer] { padding-left: 1.5rem; padding-right: 1.5rem; }
+}
+@media (max-width: 1280px) {
+  section[data-testid=stSidebar] { width: 15rem !important; min-width: 15rem !important; }
+}
+[class*="st-key-the_"] { flex: 1 1 10rem; min-width: 10rem; }
+[data-testid=stSidebarNav] a span { white-space: normal; overflow: visible; text-overflow: clip; }
+.stMarkdownBadge { white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
+div:has(> [data-testid=stMetricDelta]) { flex-wrap: wrap; row-gap: 0.25rem; }
+[data-testid=stMetricDeltaDescription] { flex: 1 1 8rem; min-width: 8rem; }
+[data-testid=stMetricDeltaDescription] *, [data-testid=stMetricLabel] * { white-space: normal !important; }
+[data-testid=stBaseButton-secondary] *, [data-testid=stBaseButton-primary] *,
+[data-testid=stDownloadButton] button * { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid=stDownloadButton] button, [data-testid=stButton] button { height: auto; max-width: 100%; }
+[data-baseweb=select] [value], [data-baseweb=select] div { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
+def style() -> None:
+    st.html(STYLE)
+
+
 def current_view() -> data.View | None:
     """The view the router built for this run; a page run on its own (tests) signs in and renders the filters itself."""
+    style()
     if st.session_state.get("_router"):
         return st.session_state.get("view")
     auth.gate()

@@ -11,7 +11,7 @@ import streamlit as st
 
 from etl import config, indicators, periods, reference
 from etl.load import LoadResult, loss_text
-from ui import fmt
+from ui import filters, fmt
 from ui.safe import code, md
 
 HEADLINE = {  # indicator id -> label, shown old vs new before a replacement is confirmed
@@ -66,6 +66,24 @@ def size(n: int) -> str:
 
 def validity(unit: reference.Unit) -> str:
     return f" (đến {unit.valid_to:%d/%m/%Y})" if unit.valid_to else ""
+
+
+TEMPLATE_KINDS = {k: v for k, v in filters.KINDS.items() if k != "tuy_chon"}  # a template covers one reporting period
+
+
+def template_years() -> list[int]:
+    """Years a template can be made for, newest first: from 2023 (the demo's first year) to next year."""
+    return list(range(config.today().year + 1, 2022, -1))
+
+
+def preset_period(prefix: str, kind: str, start) -> None:
+    """Open the template form's period pickers on a period (the one being viewed)."""
+    years = template_years()
+    st.session_state[f"{prefix}loai_ky"] = kind
+    st.session_state[f"{prefix}nam"] = start.year if start.year in years else years[0]
+    st.session_state[f"{prefix}thang"] = start.month
+    st.session_state[f"{prefix}quy"] = (start.month - 1) // 3 + 1
+    st.session_state[f"{prefix}nua"] = 1 if start.month < 7 else 2
 
 
 def period_or_error(key: str, code: str | None, units: reference.Units) -> tuple[periods.Period | None, str | None]:
@@ -152,10 +170,15 @@ def show_preview(result: LoadResult, before: dict, after: dict, units: reference
                 "Chỉ số": label,
                 "Bản đang dùng": show(before.get(ind)),
                 "Bản mới": show(after.get(ind)),
-                "Thay đổi": "" if before.get(ind) == after.get(ind) else "có thay đổi",
+                "Thay đổi": "không đổi" if before.get(ind) == after.get(ind) else "có thay đổi",
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    frame = pd.DataFrame(rows)
+    if (frame["Thay đổi"] == "không đổi").all():
+        frame = frame.drop(columns="Thay đổi")
+        st.info("Các số liệu chính dưới đây: không có số liệu nào thay đổi.", icon=":material/info:")
+    # every row in view, no inner scrolling: a header and 35 px a row
+    st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame) + 2)
 
 
 def show_loaded(result: LoadResult, units: reference.Units) -> None:
