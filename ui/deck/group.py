@@ -71,7 +71,9 @@ def end_lines(c: Ctx, ind: str, rows: list[dict]) -> str:
 
 def area_html(c: Ctx, ind: str, group: dict, members: list[dict]) -> str:
     """One area: the group's figure, how many communes meet the target, the ENDS best and worst by name."""
-    ranked = [r for r in cd.rank(members, ind) if r[ind] is not None]
+    # a commune without any report this period is not ranked (its counts read 0): it is named on the reporting screen
+    sent = [r for r in members if ind == "reporting.month_rate" or r["reporting.months_received"]]
+    ranked = [r for r in cd.rank(sent, ind) if r[ind] is not None]
     judged = [cd.status(ind, r) for r in ranked if cd.status(ind, r)]
     status = cd.status(ind, group)
     summary = f"Toàn nhóm {cd.text(ind, group).removesuffix(cd.SYMBOLS[status]).strip()}"
@@ -79,12 +81,14 @@ def area_html(c: Ctx, ind: str, group: dict, members: list[dict]) -> str:
         summary += f" ({palette.marked(status)})"
     if judged:
         summary += f" · {fmt.num(judged.count('met'))}/{fmt.num(len(judged))} xã đạt chỉ tiêu"
-    if len(ranked) < len(members):
-        summary += f" · {fmt.num(len(members) - len(ranked))} xã không phát sinh"
+    if len(sent) < len(members):
+        summary += f" · {fmt.num(len(members) - len(sent))} xã chưa có báo cáo"
+    if len(ranked) < len(sent):
+        summary += f" · {fmt.num(len(sent) - len(ranked))} xã không phát sinh"
     if not ranked:
         ends = '<div class="pt-end">Không xã nào phát sinh số liệu trong kỳ.</div>'
     elif len(ranked) <= 2 * ENDS:
-        ends = f'<div class="pt-ends"><div><div class="pt-end-head">Từ cao xuống thấp</div>{end_lines(c, ind, ranked)}</div></div>'
+        ends = f'<div class="pt-ends"><div><div class="pt-end-head">Từ tốt đến kém</div>{end_lines(c, ind, ranked)}</div></div>'
     else:
         best, worst = ranked[:ENDS], ranked[-ENDS:][::-1]
         heads = []
@@ -151,7 +155,11 @@ def reporting(c: Ctx) -> Screen:
         if len(names) > len(shown)
         else ""
     )
-    body = f'<div class="pt-names"><b>Chưa nộp đủ:</b> {esc(" · ".join(shown) + rest)}</div>'
+    body = (
+        '<div class="pt-names-head">Chưa nộp đủ:</div><ul class="pt-names">'
+        + "".join(f"<li>{esc(x)}</li>" for x in shown)
+        + f"</ul>{f'<div class=pt-names-head>{esc(rest)}</div>' if rest else ''}"
+    )
     return Screen(
         f"{fmt.num(len(short))}/{fmt.num(len(due))} xã chưa nộp đủ báo cáo tháng đã đến hạn", numbers, html=body
     )

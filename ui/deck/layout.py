@@ -70,11 +70,12 @@ def keys(params: dict, n: int, total: int, seconds: int | None) -> str:
   const fit = () => {{
     const q = new URLSearchParams(location.search), want = String(scale()), have = q.get(rule.key) || String(rule.low);
     if (want === have) return false;
-    const tries = JSON.parse(sessionStorage.getItem("ptScale") || "{{}}");
-    if (tries.want === want && Date.now() - tries.at < 20000) return false;
-    sessionStorage.setItem("ptScale", JSON.stringify({{want, at: Date.now()}}));
     q.set(rule.key, want);
-    location.replace(location.pathname + "?" + q.toString());
+    const target = location.pathname + "?" + q.toString();
+    const last = JSON.parse(sessionStorage.getItem("ptScale") || "{{}}");
+    if (last.target === target && Date.now() - last.at < 20000) return false;  // it did not stick: no loop
+    sessionStorage.setItem("ptScale", JSON.stringify({{target, at: Date.now()}}));
+    location.replace(target);
     return true;
   }};
   if (fit()) return;
