@@ -119,6 +119,11 @@ def measure(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     files = [p for p, _ in generate(n, m, args.seed)]
     out: dict = {"communes": n, "months": m, "files": len(files), "generate_s": time.perf_counter() - t0}
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    out["code"] = (
+        f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted etl/' if git('status', '--short', 'etl') else ''}"
+    )
+    out["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     out["data_rows"] = data_rows(n, m, args.seed)
     print(f"{len(files)} workbooks ready ({out['generate_s']:.1f} s; cached in {files[0].parent})", flush=True)
     out["raw"] = raw_reads(files)
@@ -240,7 +245,8 @@ def table(r: dict) -> list[tuple[str, str, str]]:
 
 def show(r: dict) -> None:
     rows = table(r)
-    print(f"\n{r['communes']} communes × {r['months']} months = {r['files']} workbooks, {r['data_rows']:,} data rows; "
+    print(f"\ncode {r.get('code')}, {r.get('when')}")
+    print(f"{r['communes']} communes × {r['months']} months = {r['files']} workbooks, {r['data_rows']:,} data rows; "
           f"queries and pages on {r['view']}, period {PERIOD}, today {TODAY}")  # fmt: skip
     w0, w1 = max(len(a) for a, _, _ in rows), max(len(b) for _, b, _ in rows)
     for a, b, c in rows:
