@@ -111,25 +111,16 @@ def raw_reads(paths: list[Path], sample: int = 40) -> dict:
             "pandas_sample": len(picked), "pandas_total_s": pandas_each * len(paths)}  # fmt: skip
 
 
-def measure(args: argparse.Namespace) -> dict:
-    n, m = args.communes, args.months
-    ref = CACHE / f"ref_{n}"
-    codes = write_reference(ref, n)
-    env = os.environ | {"CH33_REFERENCE": str(ref), "CH33_TODAY": TODAY, "PYTHONPATH": str(ROOT)}
+def loading(args: argparse.Namespace, out: dict, big: Path, env: dict) -> None:
+    """Generate (or reuse) the workbooks; raw reads, batch load, rebuild and the uploads, into `out`."""
     t0 = time.perf_counter()
-    files = [p for p, _ in generate(n, m, args.seed)]
-    out: dict = {"communes": n, "months": m, "files": len(files), "generate_s": time.perf_counter() - t0}
-    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
-    out["code"] = (
-        f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted etl/' if git('status', '--short', 'etl') else ''}"
-    )
-    out["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    out["data_rows"] = data_rows(n, m, args.seed)
+    files = [p for p, _ in generate(args.communes, args.months, args.seed)]
+    out |= {"files": len(files), "generate_s": time.perf_counter() - t0}
+    out["data_rows"] = data_rows(args.communes, args.months, args.seed)
     print(f"{len(files)} workbooks ready ({out['generate_s']:.1f} s; cached in {files[0].parent})", flush=True)
     out["raw"] = raw_reads(files)
-    work = CACHE / f"db_{n}x{m}_s{args.seed}"
+    work, small = big.parent, big.parent / "small.duckdb"
     work.mkdir(parents=True, exist_ok=True)
-    big, small = work / "bench.duckdb", work / "small.duckdb"
     listing = work / "files.txt"
     listing.write_text("\n".join(map(str, files)), encoding="utf-8")
     print("loading…", flush=True)
@@ -138,13 +129,14 @@ def measure(args: argparse.Namespace) -> dict:
     out["rebuild"] = child(["bench/load_bench.py", "rebuild", str(big)], env)
     # uploads: a new commune-month (the demo's xã Hóa Quỳ, 10/2026) and a corrected B0001 report replacing its own
     extra = CACHE / f"extra_s{args.seed}"
-    if not (extra / "X04_2026-10.xlsx").exists():
+    last = files[-1].stem.split("_")[1]
+    if not (extra / f"B0001_{last}.xlsx").exists():
         from etl import demo, reference
 
         extra.mkdir(parents=True, exist_ok=True)
         demo.workbooks(reference.units(ROOT / "data" / "reference"), extra, only={"X04"})
-        _write_commune((1, [files[-1].stem.split("_")[1]], args.seed + 1, str(extra)))
-    new, replacing = extra / "X04_2026-10.xlsx", extra / f"B0001_{files[-1].stem.split('_')[1]}.xlsx"
+        _write_commune((1, [last], args.seed + 1, str(extra)))
+    new, replacing = extra / "X04_2026-10.xlsx", extra / f"B0001_{last}.xlsx"
     own = [p for p in files if p.name.startswith("B0001_")]
     (work / "small.txt").write_text("\n".join(map(str, own)), encoding="utf-8")
     child(["bench/load_bench.py", "load", str(small), f"@{work / 'small.txt'}"], env)
@@ -153,6 +145,21 @@ def measure(args: argparse.Namespace) -> dict:
         for size, db in (("small", small), ("large", big))
         for kind, path in (("new", new), ("replacing", replacing))
     }
+
+
+def measure(args: argparse.Namespace) -> dict:
+    n, m = args.communes, args.months
+    ref = CACHE / f"ref_{n}"
+    codes = write_reference(ref, n)
+    env = os.environ | {"CH33_REFERENCE": str(ref), "CH33_TODAY": TODAY, "PYTHONPATH": str(ROOT)}
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    out: dict = {"communes": n, "months": m, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    out["code"] = git("rev-parse", "--short", "HEAD") + (
+        " + uncommitted etl/" if git("status", "--short", "etl") else ""
+    )
+    big = CACHE / f"db_{n}x{m}_s{args.seed}" / "bench.duckdb"
+    if not args.skip_load:
+        loading(args, out, big, env)
     view = big
     if args.national_db:
         from national_db import build
@@ -166,8 +173,7 @@ def measure(args: argparse.Namespace) -> dict:
         out["view"] = f"national_db {n} communes × {args.years} years"
     else:
         out["view"] = f"the loaded database ({n} communes × {m} months)"
-    group = group_code(0)
-    out["queries"] = child(["bench/load_bench.py", "queries", str(view), PERIOD, codes[0], group, "38"], env)
+    out["queries"] = child(["bench/load_bench.py", "queries", str(view), PERIOD, codes[0], group_code(0), "38"], env)
     if not args.no_pages:
         print("pages…", flush=True)
         select = [f"{codes[0]}:{PERIOD}", f"38:{PERIOD}"]
@@ -181,6 +187,10 @@ def mark(ok: bool) -> str:
 
 def table(r: dict) -> list[tuple[str, str, str]]:
     """(measure, figure, goal with ✓/✗) rows."""
+    return (loading_rows(r) if "load" in r else []) + view_rows(r)
+
+
+def loading_rows(r: dict) -> list[tuple[str, str, str]]:
     raw, load, files = r["raw"], r["load"], r["files"]
     per_file_ms = load["seconds"] / files * 1000
     ratio = per_file_ms / raw["calamine_ms"]
@@ -223,6 +233,11 @@ def table(r: dict) -> list[tuple[str, str, str]]:
     for key, u in r["upload"].items():
         goal = f"< 1 s {mark(u['seconds'] < 1)}" if key.startswith("large") else ""
         rows.append((f"upload, {key} ({u['status']})", f"{u['seconds']:.2f} s (+ imports {u['imports']:.2f} s)", goal))
+    return rows
+
+
+def view_rows(r: dict) -> list[tuple[str, str, str]]:
+    rows = []
     for code, q in r["queries"].items():
         if isinstance(q, dict):
             rows.append((f"indicators {code} ({q['communes']} communes)", f"cold {q['cold']:.3f} s, warm {q['warm']:.3f} s", ""))  # fmt: skip
@@ -246,7 +261,7 @@ def table(r: dict) -> list[tuple[str, str, str]]:
 def show(r: dict) -> None:
     rows = table(r)
     print(f"\ncode {r.get('code')}, {r.get('when')}")
-    print(f"{r['communes']} communes × {r['months']} months = {r['files']} workbooks, {r['data_rows']:,} data rows; "
+    print(f"{r['communes']} communes × {r['months']} months = {r.get('files', 0)} workbooks, {r.get('data_rows', 0):,} data rows; "
           f"queries and pages on {r['view']}, period {PERIOD}, today {TODAY}")  # fmt: skip
     w0, w1 = max(len(a) for a, _, _ in rows), max(len(b) for _, b, _ in rows)
     for a, b, c in rows:
@@ -266,7 +281,7 @@ def plot(results: list[Path], out: Path) -> None:
 
     rs = sorted((json.loads(p.read_text("utf-8")) for p in results), key=lambda r: r["communes"])
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    loads = [r for r in rs if "national" not in r["view"]] or rs
+    loads = [r for r in rs if "load" in r]
     x = [r["communes"] for r in loads]
     left.plot(x, [r["load"]["seconds"] for r in loads], "o-", label="batch load (load_paths)")
     left.plot(x, [r["rebuild"]["seconds"] for r in loads], "s--", label="rebuild from archive")
@@ -305,7 +320,7 @@ def main() -> None:
     if args.plot:
         return plot(sorted(CACHE.glob("results_*.json")), ROOT / "docs" / "perf_scaling.png")
     r = measure(args)
-    suffix = f"_national{args.years}y" if args.national_db else ""
+    suffix = (f"_national{args.years}y" if args.national_db else "") + ("_views" if args.skip_load else "")
     (CACHE / f"results_{args.communes}x{args.months}{suffix}.json").write_text(json.dumps(r, indent=1), "utf-8")
     show(r)
 
