@@ -147,31 +147,31 @@ else:
         c["unit_code"]: units.get(c["unit_code"]).name + (" (cũ)" if units.get(c["unit_code"]).valid_to else "")
         for c in cases
     }  # an old and a new commune may share a name (Thanh Quân)
-    st.dataframe(
-        [
-            ({"Đơn vị": names[c["unit_code"]]} if sel.is_group else {})
-            | {
-                "Mã đơn": c["case_id"],
-                "Loại đơn": c["petition_type"],
-                "Lĩnh vực": c["field"],
-                "Ngày thụ lý": fmt.day(c["accepted"]),
-                "Hạn giải quyết": fmt.day(c["deadline"]) or "Chưa xác định",
-                "Quá hạn (ngày)": fmt.num(c["days_overdue"]) if c["days_overdue"] else "Còn hạn",
-            }
-            for c in cases
-        ],
-        hide_index=True,
-        height=min(420, 38 + 35 * len(cases)),
-        column_config={  # widths that fit 1024 px with the sidebar open
-            "Đơn vị": st.column_config.TextColumn(width=110),
-            "Mã đơn": st.column_config.TextColumn(width=70),
-            "Loại đơn": st.column_config.TextColumn(width=95),
-            "Lĩnh vực": st.column_config.TextColumn(width=110 if sel.is_group else 150),
-            "Ngày thụ lý": st.column_config.TextColumn(width=95, alignment="right"),
-            "Hạn giải quyết": st.column_config.TextColumn(width=110, alignment="right"),
-            "Quá hạn (ngày)": st.column_config.TextColumn(width=105, alignment="right"),
-        },
-    )
+    rows = [
+        ({"Đơn vị": names[c["unit_code"]]} if sel.is_group else {})
+        | {
+            "Mã đơn": c["case_id"],
+            "Loại đơn": c["petition_type"],
+            "Lĩnh vực": c["field"],
+            "Ngày thụ lý": fmt.day(c["accepted"]),
+            "Hạn giải quyết": fmt.day(c["deadline"]) or "Chưa xác định",
+            "Quá hạn (ngày)": fmt.num(c["days_overdue"]) if c["days_overdue"] else "Còn hạn",
+        }
+        for c in cases
+    ]
+    if len(rows) <= 30:  # a short list: every cell wraps, nothing cut at 1024 px
+        st.table(rows, hide_index=True, border="horizontal")
+    else:  # a long list scrolls in a grid whose columns fit 1024 px with the sidebar open
+        col = st.column_config.TextColumn
+        widths = {"Đơn vị": 100, "Mã đơn": 100, "Loại đơn": 120, "Lĩnh vực": 110 if sel.is_group else 150}
+        widths |= {"Ngày thụ lý": 95, "Hạn giải quyết": 110, "Quá hạn (ngày)": 100}
+        st.dataframe(
+            rows,
+            hide_index=True,
+            height=420,
+            column_order=[k for k in widths if k in rows[0]],
+            column_config={k: col(width=w) for k, w in widths.items()},
+        )
     st.caption(
         "Xếp theo số ngày quá hạn, lâu nhất lên đầu. Hạn giải quyết tính từ ngày thụ lý theo Luật Khiếu nại 2011 (Điều 28), "
         "Luật Tố cáo 2018 (Điều 30); kiến nghị, phản ánh theo thời hạn của địa phương."

@@ -261,3 +261,13 @@ def test_preview_with_nothing_changed_says_so(tmp_path, monkeypatch):
     assert any("sẽ thay thế" in w.value for w in at.warning)
     assert any("không có số liệu nào thay đổi" in i.value for i in at.info)
     assert "Thay đổi" not in at.dataframe[0].value.columns
+
+
+# «Dữ liệu» at 1024 px: the chart's legend sits above the plot (it covered the month labels), its title wraps
+def test_data_page_chart_legend_clear_of_the_months_and_title_wrapped(demo):
+    at = open_page("pages/du_lieu.py", "X04", "2026")
+    fig = figures(at)[0]
+    legend, title = fig["layout"]["legend"], fig["layout"]["title"]["text"]
+    assert legend["y"] >= 1 and legend["yanchor"] == "bottom"
+    assert all(len(line) <= 64 for line in title.split("<br>"))
+    assert fig["layout"]["margin"]["t"] >= 24 * (title.count("<br>") + 1) + 26  # room for the title and the legend

@@ -297,7 +297,7 @@ def reporting_grid(t: dict, start: date, end: date, is_group: bool) -> tuple:
             }
         )
         css.append(["", "", ""] + [f"background-color: {CELLS[c][2]}" if c else "" for c in cells])
-    for label, key in (("Nộp đủ, cả nhóm", "reporting.completeness"), ("Đúng hạn, cả nhóm", "reporting.timeliness"))[
+    for label, key in (("Cả nhóm: nộp đủ", "reporting.completeness"), ("Cả nhóm: đúng hạn", "reporting.timeliness"))[
         : 2 * is_group
     ]:
         rows.append(
@@ -310,7 +310,7 @@ def reporting_grid(t: dict, start: date, end: date, is_group: bool) -> tuple:
         css.append([""] * (3 + len(months)))
     frame = pd.DataFrame(rows)
     config = {
-        "Xã": st.column_config.TextColumn(width=120, pinned=True),
+        "Xã": st.column_config.TextColumn(width=134, pinned=True),
         "Nộp đủ": st.column_config.TextColumn(width=64, pinned=True, help="Tháng đã nộp / tháng đã đến hạn nộp của xã"),
         "Đúng hạn": st.column_config.TextColumn(
             width=70, pinned=True, help="Tháng nộp đúng hạn / tháng đã đến hạn nộp của xã"

@@ -8,7 +8,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from etl import attention, reference, targets
-from ui import fmt
+from ui import fmt, palette
 
 RATES = (
     ("tthc.on_time_rate", "Giải quyết TTHC đúng hạn"),
@@ -17,7 +17,7 @@ RATES = (
     ("reception.chair_compliance", "Tiếp công dân định kỳ của Chủ tịch"),
     ("plan.done_rate", "Nhiệm vụ kế hoạch hoàn thành"),
 )
-MARKS = {"met": "✓ Đạt", "near": "! Gần đạt", "not_met": "✗ Chưa đạt"}
+MARKS = {s: palette.marked(s) for s in ("met", "near", "not_met")}  # «✓ Đạt», «! Gần đạt», «✗ Chưa đạt»
 PAGE_FILES = {
     "don_thu": "pages/don_thu.py",
     "cai_cach_hanh_chinh": "pages/cai_cach_hanh_chinh.py",
@@ -51,7 +51,7 @@ def summary_title(rows: list[tuple]) -> str:
     return f"Đạt {met}/{len(judged)} chỉ tiêu" + (f"; chưa đạt: {', '.join(missed)}" if missed else " — đạt tất cả")
 
 
-def target_bars(rows: list[tuple], colors: dict, font: int, ink: str = "#111827") -> go.Figure:
+def target_bars(rows: list[tuple], colors: dict, font: int, ink: str = palette.INK) -> go.Figure:
     """Rates as bars up to 100 % with a black tick at each target; value and status in words right of 100 %."""
     rows = list(reversed(rows))
     y = [r[0] for r in rows]

@@ -25,7 +25,11 @@ STYLE = """<style>
   section[data-testid=stSidebar] { width: 15rem !important; min-width: 15rem !important; }
 }
 [class*="st-key-the_"] { flex: 1 1 10rem; min-width: 10rem; }
-[data-testid=stSidebarNav] a span { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid=stSidebarNav] a { height: auto; min-height: 2rem; }
+[data-testid=stSidebarNav] a span, [data-testid=stSidebarNav] a [data-testid=stMarkdownContainer],
+[data-testid=stSidebarNav] a p { white-space: normal !important; overflow: visible; text-overflow: clip; height: auto;
+  line-height: 1.35;
+  min-width: 0; }
 .stMarkdownBadge { white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
 div:has(> [data-testid=stMetricDelta]) { flex-wrap: wrap; row-gap: 0.25rem; }
 [data-testid=stMetricDeltaDescription] { flex: 1 1 8rem; min-width: 8rem; }

@@ -41,8 +41,10 @@ PROBLEMS = """() => {
         const clips = cs.overflowX !== 'visible' || cs.textOverflow === 'ellipsis';
         if (clips && el.scrollWidth > el.clientWidth + 1)
             bad.push(['text cut', el.innerText.slice(0, 70), el.scrollWidth, el.clientWidth]);
-        const r = el.getBoundingClientRect();
+        const r = el.getBoundingClientRect(), side = el.closest('[data-testid=stSidebar]');
         if (r.right > W + 1) bad.push(['text off screen', el.innerText.slice(0, 70), Math.round(r.right), W]);
+        if (side && r.right > side.getBoundingClientRect().right + 1)
+            bad.push(['text beyond the sidebar', el.innerText.slice(0, 70), Math.round(r.right)]);
     }
     // tables: the grid does not scroll sideways (every column in view) and ends inside the window
     document.querySelectorAll('[data-testid=stDataFrame]').forEach(t => {
