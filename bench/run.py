@@ -315,6 +315,7 @@ def main() -> None:
     ap.add_argument("--national-db", action="store_true")
     ap.add_argument("--years", type=int, default=1)
     ap.add_argument("--no-pages", action="store_true")
+    ap.add_argument("--skip-load", action="store_true", help="only queries and pages (with --national-db)")
     ap.add_argument("--plot", action="store_true")
     args = ap.parse_args()
     if args.plot:
