@@ -39,14 +39,19 @@ TODAY = "2026-11-29"
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants now, MB (from /proc)."""
-    parents, rss = {}, {}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_sample(pid: int, cpu: dict[int, float]) -> float:
+    """Resident memory of a process and all its descendants now, MB (from /proc); records each one's CPU seconds so
+    far into `cpu` (pid -> seconds), which counts worker processes the child never waits for."""
+    parents, rss, used = {}, {}, {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
                 parents[int(entry)], rss[int(entry)] = int(stat[1]), int(stat[21]) * PAGE_BYTES
+                used[int(entry)] = (int(stat[11]) + int(stat[12])) / TICK  # utime + stime
             except (OSError, IndexError, ValueError):
                 continue
     family, frontier = {pid}, [pid]
@@ -54,25 +59,26 @@ def tree_rss_mb(pid: int) -> float:
         kids = [p for p, parent in parents.items() if parent in frontier and p not in family]
         family.update(kids)
         frontier = kids
+    cpu.update({p: used[p] for p in family if p in used})
     return sum(rss.get(p, 0) for p in family) / 2**20
 
 
 def child(args: list[str], env: dict) -> dict:
-    """Run `python args…` in a fresh process; its last stdout line is JSON. Adds wall seconds and the peak resident
-    memory of the process and its descendants together (sampled every 0.1 s), and its CPU seconds (with its reaped
-    workers): on a shared machine CPU time is the steadier figure."""
+    """Run `python args…` in a fresh process; its last stdout line is JSON. Adds wall seconds, the peak resident
+    memory of the process and its descendants together (sampled every 0.1 s), and their CPU seconds: on a shared
+    machine CPU time is the steadier figure."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    log = CACHE / "child.log"  # the child's stderr (Streamlit's warnings, tracebacks), shown when it fails
+    log = CACHE / f"child.{os.getpid()}.log"  # the child's stderr (Streamlit's warnings, tracebacks), shown on failure
     with open(log, "w") as err:
         proc = subprocess.Popen(
             [sys.executable, *args], stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT, text=True
         )
-    peak, done = [0.0], threading.Event()
+    peak, done, seen = [0.0], threading.Event(), {}
 
     def sample() -> None:
         while not done.wait(0.1):
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            peak[0] = max(peak[0], tree_sample(proc.pid, seen))
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
@@ -82,13 +88,11 @@ def child(args: list[str], env: dict) -> dict:
     if proc.returncode:
         sys.stderr.write(log.read_text(errors="replace")[-3000:])
         raise SystemExit(f"{' '.join(args[:2])} failed with exit code {proc.returncode}")
+    log.unlink()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return json.loads(out.strip().splitlines()[-1]) | {
-        "wall": time.perf_counter() - t0,
-        "tree_rss_mb": peak[0],
-        "cpu": cpu,
-    }
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime  # the child and the workers it reaped
+    result = json.loads(out.strip().splitlines()[-1])
+    return result | {"wall": time.perf_counter() - t0, "tree_rss_mb": peak[0], "cpu": max(cpu, sum(seen.values()))}
 
 
 def raw_reads(paths: list[Path], sample: int = 40) -> dict:
@@ -194,11 +198,13 @@ def loading_rows(r: dict) -> list[tuple[str, str, str]]:
     raw, load, files = r["raw"], r["load"], r["files"]
     per_file_ms = load["seconds"] / files * 1000
     ratio = per_file_ms / raw["calamine_ms"]
+    if load.get("cpu") and raw.get("calamine_cpu_s"):  # CPU seconds: what the loader costs, less the machine's noise
+        ratio = load["cpu"] / raw["calamine_cpu_s"]
     rate_goal = 1992 / 20 if files < 10000 else 39852 / 360
     rows = [
         (
             "raw calamine read (floor)",
-            f"{raw['calamine_ms']:.2f} ms/file, {raw['calamine_s']:.1f} s total; CPU {raw.get('calamine_cpu_s', 0):.1f} s",
+            f"{raw['calamine_ms']:.2f} ms/file, {raw['calamine_s']:.1f} s total; CPU {raw.get('calamine_cpu_s', 0):.2f} s",
             "",
         ),
         (
@@ -215,9 +221,9 @@ def loading_rows(r: dict) -> list[tuple[str, str, str]]:
         ),  # fmt: skip
         (
             "loader: per-file cost / calamine read",
-            f"{per_file_ms:.1f} ms / {raw['calamine_ms']:.2f} ms = {ratio:.0f}× wall; "
+            f"wall {per_file_ms:.1f} ms / {raw['calamine_ms']:.2f} ms = {per_file_ms / raw['calamine_ms']:.0f}×; "
             f"CPU {load.get('cpu', 0) / max(raw.get('calamine_cpu_s', 1), 1e-9):.0f}×",
-            f"≤ 10× {mark(ratio <= 10)}",
+            f"≤ 10× (CPU when measured) {mark(ratio <= 10)}",
         ),  # fmt: skip
         (
             "loader: rebuild from archive",
@@ -240,7 +246,7 @@ def view_rows(r: dict) -> list[tuple[str, str, str]]:
     rows = []
     for code, q in r["queries"].items():
         if isinstance(q, dict):
-            rows.append((f"indicators {code} ({q['communes']} communes)", f"cold {q['cold']:.3f} s, warm {q['warm']:.3f} s", ""))  # fmt: skip
+            rows.append((f"indicators {code} ({q['communes']} commune{'s' * (q['communes'] > 1)})", f"cold {q['cold']:.3f} s, warm {q['warm']:.3f} s", ""))  # fmt: skip
     for p in r.get("pages", {}).get("pages", []):
         commune = p["code"] != "38"
         warm_goal, cold_goal = (0.3, None) if commune else (1.0, 3.0)
