@@ -12,7 +12,7 @@ from datetime import date
 
 import duckdb
 
-from etl import config, coverage, indicators, periods, targets
+from etl import config, coverage, indicators, periods, setwise, targets
 from etl.indicators import Scope
 
 SEVERITY_LABELS = {1: "Quá hạn luật định", 2: "Chưa đạt quy định, chỉ tiêu", 3: "Báo cáo chưa nộp, nộp muộn"}
@@ -81,11 +81,10 @@ def _tthc_overdue(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     return [item(1, "tthc", code, f"{n} hồ sơ thủ tục hành chính tồn đã quá hạn giải quyết.") for code, n in rows]
 
 
-def _reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict) -> list[dict]:
+def _reception(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     missed: dict[str, list[dict]] = defaultdict(list)
-    for w in indicators.chair_weeks(con, s, cover):
-        if not w["met"]:
-            missed[w["unit_code"]].append(w)
+    for code, _, a, b, need, held in setwise.chair_weeks(con, s, missed_only=True):
+        missed[code].append({"start": a, "end": b, "required": need})
     out = []
     for code, slots in missed.items():
         weeks = [w for w in slots if (w["end"] - w["start"]).days <= 6]
@@ -116,8 +115,16 @@ def _dialogue(con: duckdb.DuckDBPyConnection, s: Scope, today: date) -> list[dic
     held = {r["unit_code"] for r in dialogues(con, year)}
     over = s.end >= date(s.end.year, 12, 31) and s.end <= today
     out = []
-    for code, spans in indicators.covered_days(con, year).items():
-        if spans and code not in held:
+    reported = {  # units with a workbook covering part of the year so far (indicators.covered_days not empty)
+        code
+        for (code,) in con.execute(
+            "select distinct unit_code from reports where list_contains(?, unit_code) and period_start <= ? "
+            "and period_end >= ?",
+            [year.codes, year.end, year.start],
+        ).fetchall()
+    }
+    for code in year.codes:
+        if code in reported and code not in held:
             text = (
                 f"Chưa tổ chức hội nghị đối thoại với Nhân dân trong năm {s.end.year} (quy định ít nhất 1 lần mỗi năm)."
                 if over
@@ -130,7 +137,7 @@ def _dialogue(con: duckdb.DuckDBPyConnection, s: Scope, today: date) -> list[dic
 
 def _rates(con: duckdb.DuckDBPyConnection, s: Scope, today: date) -> list[dict]:
     """Rates under their target, for the selection as a whole (a group's own total, ratio of sums)."""
-    figures = indicators.tthc(con, s) | indicators.petition_stats(indicators.petition_rows(con, s), s.start, s.end)
+    figures = indicators.tthc(con, s) | indicators.petition_figures(con, s)
     out = []
     for ind, kind, words in RATES:
         a = targets.assess(ind, figures, s.code, s.end, today)
@@ -160,11 +167,10 @@ def _reports(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today:
 def attention(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today: date | None = None) -> list[dict]:
     """Every item, most serious first; within a severity, by unit in the scope's order."""
     today = today or config.today()
-    cover = indicators.covered_days(con, s)
     items = (
         _overdue(con, s, today)
         + _tthc_overdue(con, s)
-        + _reception(con, s, cover)
+        + _reception(con, s)
         + _dialogue(con, s, today)
         + _rates(con, s, today)
         + _reports(con, s, on_time_days, today)

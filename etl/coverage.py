@@ -114,19 +114,35 @@ def reporting(
     today: date | None = None,
 ) -> dict[str, object]:
     """month_rates(month_cells(...)), counted in SQL."""
+    return reporting_many(con, units, [(start, end)], on_time_days, today)[0]
+
+
+def reporting_many(
+    con: duckdb.DuckDBPyConnection,
+    units: list[Unit],
+    spans: list[tuple[date, date]],
+    on_time_days: int = config.ON_TIME_DAYS,
+    today: date | None = None,
+) -> list[dict[str, object]]:
+    """`reporting` for each window [start, end] of `spans`, in one statement."""
     from etl import setwise, windows
 
     today = today or config.today()
-    due, received, on_time, expected, units_received, units_on_time = setwise.month_totals(
-        con, units, start, end, on_time_days, lambda month_end: windows.is_due(month_end, today, on_time_days)
-    )
-    return {
-        "reporting.months_due": due,
-        "reporting.months_received": received,
-        "reporting.months_on_time": on_time,
-        "reporting.completeness": received / due if due else None,
-        "reporting.timeliness": on_time / due if due else None,
-        "reporting.expected": expected,
-        "reporting.received": units_received,
-        "reporting.on_time": units_on_time,
-    }
+    out = []
+    for totals in setwise.month_totals(
+        con, units, spans, on_time_days, lambda month_end: windows.is_due(month_end, today, on_time_days)
+    ):
+        due, received, on_time, expected, units_received, units_on_time = totals
+        out.append(
+            {
+                "reporting.months_due": due,
+                "reporting.months_received": received,
+                "reporting.months_on_time": on_time,
+                "reporting.completeness": received / due if due else None,
+                "reporting.timeliness": on_time / due if due else None,
+                "reporting.expected": expected,
+                "reporting.received": units_received,
+                "reporting.on_time": units_on_time,
+            }
+        )
+    return out

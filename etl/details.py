@@ -6,7 +6,7 @@ from datetime import date
 
 import duckdb
 
-from etl import coverage, indicators, periods
+from etl import coverage, indicators, periods, setwise
 from etl.indicators import Scope, ratio
 
 BREAKDOWNS = {  # (table, date column, breakdown column, extra sums)
@@ -69,34 +69,13 @@ def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
 
 def open_cases(con: duckdb.DuckDBPyConnection, s: Scope, today: date | None = None) -> list[dict]:
     """Cases under the commune's jurisdiction still open at the end of the range, most overdue first (no notes)."""
-    rows = indicators.petition_rows(con, s)
-    out = []
-    for r in rows:
-        if (
-            r["in_jurisdiction"]
-            and r["accepted"] <= s.end
-            and (r["resolved_date"] is None or r["resolved_date"] > s.end)
-        ):
-            overdue = (indicators.as_of(s.end, today) - r["deadline"]).days if r["deadline"] else None
-            out.append(
-                {
-                    "unit_code": r["unit_code"],
-                    "case_id": r["case_id"],
-                    "petition_type": r["petition_type"],
-                    "field": r["field"],
-                    "accepted": r["accepted"],
-                    "deadline": r["deadline"],
-                    "days_overdue": max(0, overdue or 0),
-                }
-            )
-    return sorted(out, key=lambda r: (-r["days_overdue"], r["accepted"]))
+    return setwise.open_cases(con, s, indicators.as_of(s.end, today))
 
 
 def petition_breakdowns(
     con: duckdb.DuckDBPyConnection, s: Scope, today: date | None = None
 ) -> dict[str, dict[str, dict]]:
-    rows = indicators.petition_rows(con, s)
-    return {by: indicators.petition_breakdown(rows, s.start, s.end, by, today) for by in ("petition_type", "field")}
+    return {by: indicators.petition_split(con, s, by, today) for by in ("petition_type", "field")}
 
 
 def dialogues(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:

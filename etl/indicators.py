@@ -14,7 +14,6 @@ import duckdb
 
 from etl import config, coverage, reference, setwise
 from etl.periods import iso_weeks, months
-from etl.specs import HARASSMENT
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -54,25 +53,9 @@ def _one(con, sql: str, params: list) -> tuple:
 
 
 def tthc(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
-    flows = _one(
-        con,
-        """
-        with rows_in_range as (
-            select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
-        ), final as (
-            select sum(received_online + received_offline), sum(received_online),
-                   sum(resolved_early + resolved_on_time + resolved_late), sum(resolved_early + resolved_on_time), sum(resolved_late),
-                   sum(carried_over) filter (where period_start = (select min(period_start) from rows_in_range)),
-                   sum(pending_on_time + pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)),
-                   sum(pending_overdue) filter (where period_end = (select max(period_end) from rows_in_range)),
-                   count(*)
-            from rows_in_range
-        )
-        select * from final""",
-        [s.codes, s.start, s.end],
-    )
-    *sums, n = flows
-    return tthc_figures(*(sums if n else (None,) * 8))
+    from etl.windowed import tthc_many
+
+    return tthc_many(con, s, [(s.start, s.end)])[0]
 
 
 def tthc_figures(received, online, resolved, timely, late, opening, pending, overdue) -> dict[str, object]:
@@ -124,16 +107,17 @@ def petition_stats(rows: list[dict], start: date, end: date, today: date | None 
 
 def petition_figures(con: duckdb.DuckDBPyConnection, s: Scope, today: date | None = None) -> dict[str, object]:
     """petition_stats(petition_rows(con, s), s.start, s.end, today), counted in SQL (no row reaches Python)."""
-    n = setwise.petition_counts(con, s, s.start, s.end, as_of(s.end, today))
-    return {
-        "petitions.received": n["received"],
-        "petitions.must_resolve": n["must"],
-        "petitions.resolved": n["resolved"],
-        "petitions.resolution_rate": ratio(n["resolved"], n["must"]),
-        "petitions.on_time_rate": ratio(n["on_time"], n["resolved"]),
-        "petitions.overdue_open": n["overdue_open"],
-        "petitions.crowd_cases": n["crowd"],
-    }
+    from etl.windowed import petitions_many
+
+    return petitions_many(con, s, [(s.start, s.end)], today or config.today())[0]
+
+
+def petition_split(con: duckdb.DuckDBPyConnection, s: Scope, by: str, today: date | None = None) -> dict[str, dict]:
+    """petition_breakdown(petition_rows(con, s), s.start, s.end, by, today), counted in SQL."""
+    from etl.windowed import petition_dict
+
+    split = setwise.petition_counts(con, s, [(s.start, s.end)], as_of(s.end, today), by)[0]
+    return {value: petition_dict(counts) for value, counts in split.items()}
 
 
 def petition_breakdown(
@@ -182,25 +166,9 @@ def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict | None = N
 
 
 def reception(con: duckdb.DuckDBPyConnection, s: Scope, cover: dict | None = None) -> dict[str, object]:
-    days, citizens, cases, crowds, chair_days = _one(
-        con,
-        """select count(*), sum(citizens), sum(cases), sum(crowd_groups),
-        count(*) filter (where host = 'Chủ tịch' and form = 'Định kỳ') from receptions
-        where list_contains(?, unit_code) and reception_date between ? and ?""",
-        [s.codes, s.start, s.end],
-    )
-    slots, required, met = setwise.chair_totals(con, s)
-    return {
-        "reception.days": days,
-        "reception.citizens": citizens or 0,
-        "reception.cases": cases or 0,
-        "reception.crowd_groups": crowds or 0,
-        "reception.chair_days": chair_days,
-        "reception.chair_required": required,
-        "reception.chair_compliance": ratio(met, slots),
-        "reception.chair_weeks": slots,
-        "reception.chair_weeks_met": met,
-    }
+    from etl.windowed import reception_many
+
+    return reception_many(con, s, [(s.start, s.end)])[0]
 
 
 def years_required(s: Scope, cover: dict) -> int:
@@ -231,38 +199,9 @@ def dialogue_years(con: duckdb.DuckDBPyConnection, s: Scope) -> set[tuple[str, i
 
 
 def registers(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
-    p = [s.codes, s.start, s.end]
-    d = _one(
-        con,
-        "select count(*), sum(participants), sum(issues_raised), sum(issues_answered) from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ?",
-        p,
-    )
-    k = _one(
-        con,
-        "select count(*), count(*) filter (where list_contains(?, behaviour)) from discipline where list_contains(?, unit_code) and decision_date between ? and ?",
-        [list(HARASSMENT)] + p,
-    )
-    i = _one(
-        con,
-        "select count(*), sum(officials_checked), sum(violations) from inspections where list_contains(?, unit_code) and inspection_date between ? and ?",
-        p,
-    )
-    o = _one(
-        con,
-        "select count(*), sum(participants) from outreach where list_contains(?, unit_code) and event_date between ? and ?",
-        p,
-    )
-    g = _one(
-        con,
-        "select count(*), sum(recommendations), sum(accepted) from supervision where list_contains(?, unit_code) and event_date between ? and ?",
-        p,
-    )
-    e = _one(
-        con,
-        "select count(*) from emulation_models where list_contains(?, unit_code) and recognised_year between ? and ?",
-        [s.codes, s.start.year, s.end.year],
-    )
-    return register_figures(d, k, i, o, g, e)
+    from etl.windowed import registers_many
+
+    return registers_many(con, s, [(s.start, s.end)])[0]
 
 
 def register_figures(d: tuple, k: tuple, i: tuple, o: tuple, g: tuple, e: tuple) -> dict[str, object]:
@@ -289,23 +228,9 @@ def register_figures(d: tuple, k: tuple, i: tuple, o: tuple, g: tuple, e: tuple)
 
 
 def plan(con: duckdb.DuckDBPyConnection, s: Scope) -> dict[str, object]:
-    done, tasks = _one(
-        con,
-        """
-        with ranked as (
-            select distinct unit_code, period_key, period_start, period_end from plan_tasks
-            where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
-        ), latest as (  -- the newest plan per unit; of two ending the same day, the shorter (more recent start)
-            select unit_code, period_key from ranked
-            qualify row_number() over (partition by unit_code order by period_end desc, period_start desc) = 1
-        ), final as (
-            select count(*) filter (where progress = 'Hoàn thành') as done, count(*) as tasks
-            from plan_tasks join latest using (unit_code, period_key)
-        )
-        select * from final""",
-        [s.codes, s.start, s.end],
-    )
-    return {"plan.tasks": tasks, "plan.done_rate": ratio(done, tasks)}
+    from etl.windowed import plan_many
+
+    return plan_many(con, s, [(s.start, s.end)])[0]
 
 
 def compute(
@@ -318,14 +243,8 @@ def compute(
     today: date | None = None,
     on_time_days: int = config.ON_TIME_DAYS,
 ) -> dict[str, object]:
-    """Every indicator id for a unit or group over [start, end]; `today` decides which months' reports are due."""
-    s = scope(code, start, end, roll_forward, units)
-    out = tthc(con, s)
-    out |= petition_figures(con, s, today)
-    out |= reception(con, s)
-    required, held = setwise.dialogue_years(con, s)  # years_required / years_held over covered_days, in SQL
-    out |= {"dialogue.required": required, "dialogue.required_held": held}
-    out |= registers(con, s)
-    out |= plan(con, s)
-    out |= coverage.reporting(con, list(s.units), start, end, on_time_days, today)
-    return dict(sorted(out.items()))
+    """Every indicator id for a unit or group over [start, end]; `today` decides which months' reports are due (one
+    window of etl.windowed.compute_many)."""
+    from etl.windowed import compute_many
+
+    return compute_many(con, code, [(start, end)], roll_forward, units, today, on_time_days)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -145,11 +146,33 @@ def _load_units(path: str, mtime: float, groups_path: str, groups_mtime: float) 
     return Units(units, members)
 
 
+RECHECK_SECONDS = (
+    1.0  # how often the CSV files' modification times are looked at again (a page asks thousands of times)
+)
+_checked: dict[tuple, tuple[float, object]] = {}  # (kind, path) -> (time.monotonic() of the check, result)
+
+
+def _recent(key: tuple, load):
+    """load(), or its result of less than RECHECK_SECONDS ago: an edited CSV is seen within a second."""
+    now = time.monotonic()
+    hit = _checked.get(key)
+    if hit is not None and now - hit[0] < RECHECK_SECONDS:
+        return hit[1]
+    result = load()
+    _checked[key] = (now, result)
+    return result
+
+
 def units(folder: Path | None = None) -> Units:
     """The unit list (units.csv) with the user-defined groups (groups.csv, optional) of the reference folder."""
     folder = folder or config.REFERENCE_DIR
     path, groups = folder / "units.csv", folder / "groups.csv"
-    return _load_units(str(path), path.stat().st_mtime, str(groups), groups.stat().st_mtime if groups.exists() else 0.0)
+    return _recent(
+        ("units", str(folder)),
+        lambda: _load_units(
+            str(path), path.stat().st_mtime, str(groups), groups.stat().st_mtime if groups.exists() else 0.0
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -176,7 +199,7 @@ def _load_rules(path: str, mtime: float) -> tuple[Rule, ...]:
 def rules(name: str, folder: Path | None = None) -> tuple[Rule, ...]:
     """One of discipline_forms, deadline_rules, reception_rules, targets."""
     path = (folder or config.REFERENCE_DIR) / f"{name}.csv"
-    return _load_rules(str(path), path.stat().st_mtime)
+    return _recent(("rules", str(path)), lambda: _load_rules(str(path), path.stat().st_mtime))
 
 
 def discipline_form_allowed(subject: str, form: str, on: date) -> bool:

@@ -7,6 +7,7 @@ reporting completeness). tests/test_scale.py checks each against the straightfor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
@@ -69,27 +70,69 @@ def petition_rows(con: duckdb.DuckDBPyConnection, s) -> list[dict]:
     return [dict(zip(names, values)) for values in cur.fetchall()]
 
 
-def petition_counts(con: duckdb.DuckDBPyConnection, s, start: date, end: date, as_of: date) -> dict[str, int]:
-    """The counts behind indicators.petition_stats, aggregated in SQL over the same rows."""
+def _spans(spans: list[tuple[date, date]]) -> tuple[str, list]:
+    """The windows as a VALUES list w(w_no, w_start, w_end)."""
+    return _values([(i, a, b) for i, (a, b) in enumerate(spans)], ("integer", "date", "date"))
+
+
+BY = ("petition_type", "field")  # the columns a breakdown may split petitions by
+
+
+def petition_counts(con: duckdb.DuckDBPyConnection, s, spans: list, today: date, by: str | None = None) -> list:
+    """The counts behind indicators.petition_stats for each window [start, end] of `spans` (s: the scope over all of
+    them), aggregated in SQL over the rows petition_rows would give for that window: a dict of counts per window, or
+    with `by` (one of BY) per window a dict {value: counts}, values sorted."""
+    if by is not None and by not in BY:
+        raise ValueError(by)
     sql, params = petition_query(s)
-    row = con.execute(
-        f"""with rows as ({sql}), flagged as (
-            select *, coalesce(in_jurisdiction, false) as mine,
-                   resolved_date is not null and resolved_date between ? and ? as done
-            from rows)
-        select count(*) filter (where received_date between ? and ?),
-               count(*) filter (where mine and accepted <= ? and (resolved_date is null or resolved_date >= ?)),
+    spans_sql, spans_params = _spans(spans)
+    key = f"rows.{by}" if by else "null"
+    rows = con.execute(
+        f"""with w(w_no, w_start, w_end) as (values {spans_sql}), rows as ({sql}), flagged as (
+            select w.*, least(w_end, ?::date) as as_of, {key} as by_key, rows.*,
+                   coalesce(in_jurisdiction, false) as mine,
+                   resolved_date is not null and resolved_date between w_start and w_end as done
+            from rows join w on received_date <= w_end
+             and (resolved_date is null or resolved_date >= w_start or received_date >= w_start))
+        select w_no, by_key, count(*) filter (where received_date between w_start and w_end),
+               count(*) filter (where mine and accepted <= w_end
+                                      and (resolved_date is null or resolved_date >= w_start)),
                count(*) filter (where mine and done),
                count(*) filter (where mine and done and (deadline is null or resolved_date <= deadline)),
-               count(*) filter (where mine and accepted <= ? and (resolved_date is null or resolved_date > ?)
-                                      and deadline is not null and deadline < ?),
-               count(*) filter (where mine and accepted <= ? and (resolved_date is null or resolved_date >= ?)
+               count(*) filter (where mine and accepted <= w_end and (resolved_date is null or resolved_date > w_end)
+                                      and deadline is not null and deadline < as_of),
+               count(*) filter (where mine and accepted <= w_end
+                                      and (resolved_date is null or resolved_date >= w_start)
                                       and coalesce(is_crowd, false))
-        from flagged""",
-        params + [start, end, start, end, end, start, end, end, as_of, end, start],
-    ).fetchone()
+        from flagged group by w_no, by_key order by w_no, by_key""",
+        spans_params + params + [today],
+    ).fetchall()
     keys = ("received", "must", "resolved", "on_time", "overdue_open", "crowd")
-    return dict(zip(keys, (int(v or 0) for v in row)))
+    if by:
+        split: list[dict] = [{} for _ in spans]
+        for w_no, value, *counts in rows:
+            split[w_no][value] = dict(zip(keys, (int(v or 0) for v in counts)))
+        return split
+    out = [dict.fromkeys(keys, 0) for _ in spans]
+    for w_no, _, *counts in rows:
+        out[w_no] = dict(zip(keys, (int(v or 0) for v in counts)))
+    return out
+
+
+def open_cases(con: duckdb.DuckDBPyConnection, s, as_of: date) -> list[dict]:
+    """Cases under the jurisdiction of the scope's units still open at the end of the range, with the days they are
+    overdue on `as_of` (0 when not, or without a deadline), most overdue first, then by accepted day, then table order."""
+    sql, params = petition_query(s)
+    cur = con.execute(
+        f"""select unit_code, case_id, petition_type, field, accepted, deadline,
+                   greatest(0, coalesce(datediff('day', deadline, ?::date), 0))::integer as days_overdue
+            from ({sql}) where coalesce(in_jurisdiction, false) and accepted <= ?
+              and (resolved_date is null or resolved_date > ?)
+            order by days_overdue desc, accepted, row_no""",
+        [as_of] + params + [s.end, s.end],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, values)) for values in cur.fetchall()]
 
 
 def chair_slots(s, host: str = "Chủ tịch") -> list[tuple[int, date, date, date, int]]:
@@ -109,78 +152,112 @@ def chair_slots(s, host: str = "Chủ tịch") -> list[tuple[int, date, date, da
     return out
 
 
-def _chair_query(s, host: str) -> tuple[str, list] | None:
-    slots = chair_slots(s, host)
-    if not slots:
+def _chair_query(s, host: str, spans: list) -> tuple[str, list] | None:
+    """Each distinct slot is counted once for all windows (a year-to-date series shares most of them): a slot is the
+    week (month), its placing day and the days receptions are counted on — the slot, within 6 days of its window."""
+    week = timedelta(days=6)
+    slot_ids: dict[tuple, int] = {}
+    per_window = []
+    for w, (a, b) in enumerate(spans):
+        for kind, first, last, day, need in chair_slots(replace(s, start=a, end=b), host):
+            if a <= day <= b:  # the placing day inside the window (a month begun before it is not the window's)
+                key = (kind, first, last, day, need, max(first, a - week), min(last, b + week))
+                per_window.append((w, slot_ids.setdefault(key, len(slot_ids))))
+    if not per_window:
         return None
-    slots_sql, slots_params = _values(slots, ("integer", "date", "date", "date", "integer"))
-    sql = f"""with slots(kind, first_day, last_day, day, need) as (values {slots_sql}),
+    slots_sql, slots_params = _values(
+        [(i, *key) for key, i in slot_ids.items()],
+        ("integer", "integer", "date", "date", "date", "integer", "date", "date"),
+    )
+    map_sql, map_params = _values(per_window, ("integer", "integer"))
+    sql = f"""with slots(slot_id, kind, first_day, last_day, day, need, held_from, held_to) as (values {slots_sql}),
+        window_slots(w_no, slot_id) as (values {map_sql}),
         unit_slots as (
-            select distinct r.unit_code, slots.* from reports r join slots
+            select distinct r.unit_code, slots.slot_id from reports r join slots
               on slots.day between r.period_start and r.period_end
-            where list_contains(?, r.unit_code) and slots.day between ? and ?
+            where list_contains(?, r.unit_code)
         ), held as (
             select unit_code, reception_date from receptions where list_contains(?, unit_code)
             and reception_date between ? and ? and host = ? and form = 'Định kỳ'
+        ), counted as (
+            select u.unit_code, u.slot_id, count(h.reception_date) as held
+            from unit_slots u join slots using (slot_id) left join held h on h.unit_code = u.unit_code
+             and h.reception_date between slots.held_from and slots.held_to
+            group by all
         )
-        select u.unit_code, u.kind, u.first_day, u.last_day, u.need, count(h.reception_date) as held
-        from unit_slots u left join held h on h.unit_code = u.unit_code
-         and h.reception_date between u.first_day and u.last_day
-        group by all"""
-    week = timedelta(days=6)
-    return sql, slots_params + [s.codes, s.start, s.end, s.codes, s.start - week, s.end + week, host]
+        select ws.w_no, c.unit_code, slots.kind, slots.first_day, slots.last_day, slots.need, c.held
+        from counted c join slots using (slot_id) join window_slots ws using (slot_id)"""
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    return sql, slots_params + map_params + [s.codes, s.codes, lo - week, hi + week, host]
 
 
-def chair_weeks(con: duckdb.DuckDBPyConnection, s, host: str = "Chủ tịch") -> list[tuple]:
+def chair_weeks(con: duckdb.DuckDBPyConnection, s, host: str = "Chủ tịch", missed_only: bool = False) -> list[tuple]:
     """(unit, 0|1, first day, last day, required, held) for each unit's weeks (months) whose placing day lies in the
-    range and in one of the unit's accepted workbooks, with the periodic receptions `host` held in it. Sorted by the
-    unit's place in the scope, weeks before months, then by day."""
-    query = _chair_query(s, host)
+    range and in one of the unit's accepted workbooks, with the periodic receptions `host` held in it (from 6 days
+    before the range to 6 days after). Sorted by the unit's place in the scope, weeks before months, then by day."""
+    query = _chair_query(s, host, [(s.start, s.end)])
     if query is None:
         return []
     order = {c: i for i, c in enumerate(s.codes)}
-    return sorted(con.execute(*query).fetchall(), key=lambda r: (order[r[0]], r[1], r[2]))
+    sql = f"select * from ({query[0]}) where held < need" if missed_only else query[0]
+    rows = [r[1:] for r in con.execute(sql, query[1]).fetchall()]
+    return sorted(rows, key=lambda r: (order[r[0]], r[1], r[2]))
 
 
-def chair_totals(con: duckdb.DuckDBPyConnection, s, host: str = "Chủ tịch") -> tuple[int, int, int]:
-    """(slots, days required, slots met) over chair_weeks."""
-    query = _chair_query(s, host)
+def chair_totals(con: duckdb.DuckDBPyConnection, s, spans: list, host: str = "Chủ tịch") -> list[tuple[int, int, int]]:
+    """(slots, days required, slots met) over chair_weeks, for each window of `spans`."""
+    query = _chair_query(s, host, spans)
+    out = [(0, 0, 0)] * len(spans)
     if query is None:
-        return 0, 0, 0
-    row = con.execute(f"select count(*), sum(need), count(*) filter (where held >= need) from ({query[0]})", query[1])
-    n, need, met = row.fetchone()
-    return int(n), int(need or 0), int(met)
+        return out
+    for w_no, n, need, met in con.execute(
+        f"select w_no, count(*), sum(need), count(*) filter (where held >= need) from ({query[0]}) group by w_no",
+        query[1],
+    ).fetchall():
+        out[w_no] = (int(n), int(need or 0), int(met))
+    return out
 
 
-def dialogue_years(con: duckdb.DuckDBPyConnection, s) -> tuple[int, int]:
-    """(unit-years of the range covered by the unit's workbooks, those of them with a dialogue conference between
-    1/1 of the range's first year and its end): indicators.years_required and years_held."""
-    row = con.execute(
-        """with ys as (select unnest(range(?, ?)) as y),
+def dialogue_years(con: duckdb.DuckDBPyConnection, s, spans: list) -> list[tuple[int, int]]:
+    """For each window: (unit-years of the window covered by the unit's workbooks, those of them with a dialogue
+    conference between 1/1 of the window's first year and its end): indicators.years_required and years_held."""
+    spans_sql, spans_params = _spans(spans)
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    rows = con.execute(
+        f"""with w(w_no, w_start, w_end) as (values {spans_sql}),
+        ys as (select w_no, w_start, w_end, unnest(range(year(w_start), year(w_end) + 1)) as y from w),
         covered as (
-            select distinct r.unit_code, ys.y from reports r join ys
-              on year(greatest(r.period_start, ?::date)) <= ys.y and ys.y <= year(least(r.period_end, ?::date))
+            select distinct ys.w_no, r.unit_code, ys.y from reports r join ys
+              on r.period_start <= ys.w_end and r.period_end >= ys.w_start
+             and year(greatest(r.period_start, ys.w_start)) <= ys.y and ys.y <= year(least(r.period_end, ys.w_end))
             where list_contains(?, r.unit_code) and r.period_start <= ? and r.period_end >= ?
         ), held as (
-            select distinct unit_code, year(dialogue_date) as y from dialogues
-            where list_contains(?, unit_code) and dialogue_date between ? and ?
+            select distinct w.w_no, unit_code, year(dialogue_date) as y from dialogues join w
+              on dialogue_date between make_date(year(w.w_start), 1, 1) and w.w_end
+            where list_contains(?, unit_code)
         )
-        select count(*), count(held.y) from covered left join held using (unit_code, y)""",
-        [s.start.year, s.end.year + 1, s.start, s.end, s.codes, s.end, s.start]
-        + [s.codes, date(s.start.year, 1, 1), s.end],
-    ).fetchone()
-    return int(row[0]), int(row[1])
+        select covered.w_no, count(*), count(held.y) from covered left join held using (w_no, unit_code, y)
+        group by covered.w_no""",
+        spans_params + [s.codes, hi, lo, s.codes],
+    ).fetchall()
+    out = [(0, 0)] * len(spans)
+    for w_no, required, held in rows:
+        out[w_no] = (int(required), int(held))
+    return out
 
 
-def _cells_query(units: list, start: date, end: date, on_time_days: int, due_of) -> tuple[str, list] | None:
-    ms = months(start, end)
-    if not units or not ms:
+def _cells_query(units: list, spans: list, on_time_days: int, due_of) -> tuple[str, list] | None:
+    month_ids: dict = {}  # a month's cells do not depend on the window: each month once for all windows
+    per_window = [(w, month_ids.setdefault(m, len(month_ids))) for w, (a, b) in enumerate(spans) for m in months(a, b)]
+    if not units or not per_window:
         return None
     month_sql, month_params = _values(
-        [(i, m.key, m.start, m.end, due_of(m.end)) for i, m in enumerate(ms)],
+        [(i, m.key, m.start, m.end, due_of(m.end)) for m, i in month_ids.items()],
         ("integer", "varchar", "date", "date", "boolean"),
     )
+    map_sql, map_params = _values(per_window, ("integer", "integer"))
     sql = f"""with ms(m_no, key, m_start, m_end, due) as (values {month_sql}),
+        window_months(w_no, m_no) as (values {map_sql}),
         us as (
             select unnest(?::varchar[]) as code, unnest(?::date[]) as valid_from, unnest(?::date[]) as valid_to,
                    unnest(range(len(?::varchar[]))) as u_no
@@ -201,21 +278,24 @@ def _cells_query(units: list, start: date, end: date, on_time_days: int, due_of)
         ), cells as (
             select u_no, m_no, code, key, due, m_start, least(m_end, coalesce(valid_to, m_end)) as last
             from us join ms on valid_from <= m_start and (valid_to is null or m_start <= valid_to)
+        ), statuses as (
+            select m_no, u_no, code, key, due, coalesce(bool_or(not i.timely), false) as covered,
+                   coalesce(bool_or(i.timely), false) as timely
+            from cells c left join islands i on i.unit_code = c.code and i.a <= c.m_start and c.last <= i.b
+            group by m_no, u_no, code, key, due
         )
-        select m_no, u_no, code, key, due, coalesce(bool_or(not i.timely), false) as covered,
-               coalesce(bool_or(i.timely), false) as timely
-        from cells c left join islands i on i.unit_code = c.code and i.a <= c.m_start and c.last <= i.b
-        group by m_no, u_no, code, key, due"""
+        select w_no, statuses.* from statuses join window_months using (m_no)"""
     codes = [u.code for u in units]
     params = [codes, [u.valid_from for u in units], [u.valid_to for u in units], codes]
-    return sql, month_params + params + [on_time_days, codes, end, start]
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    return sql, month_params + map_params + params + [on_time_days, codes, hi, lo]
 
 
 def month_cells(con, units: list, start: date, end: date, on_time_days: int, due_of) -> list[dict]:
     """coverage.month_cells in one statement: per unit (existing on the month's first day) and month, on_time when
     the workbooks received within `on_time_days` of their period's end cover the month (up to the unit's last day),
     late when all workbooks do, else missing (not_due before its deadline, `due_of(month_end)`)."""
-    query = _cells_query(units, start, end, on_time_days, due_of)
+    query = _cells_query(units, [(start, end)], on_time_days, due_of)
     if query is None:
         return []
     out = []
@@ -227,17 +307,19 @@ def month_cells(con, units: list, start: date, end: date, on_time_days: int, due
     return out
 
 
-def month_totals(con, units: list, start: date, end: date, on_time_days: int, due_of) -> tuple[int, ...]:
-    """coverage.month_rates' counts over month_cells: (months due, received, on time, units expected, units with no
-    due month missing, units with every due month on time)."""
-    query = _cells_query(units, start, end, on_time_days, due_of)
+def month_totals(con, units: list, spans: list, on_time_days: int, due_of) -> list[tuple[int, ...]]:
+    """coverage.month_rates' counts over month_cells, for each window: (months due, received, on time, units expected,
+    units with no due month missing, units with every due month on time)."""
+    out = [(0, 0, 0, 0, 0, 0)] * len(spans)
+    query = _cells_query(units, spans, on_time_days, due_of)
     if query is None:
-        return 0, 0, 0, 0, 0, 0
-    row = con.execute(
-        f"""select count(*), count(*) filter (where covered), count(*) filter (where covered and timely),
+        return out
+    for w_no, *values in con.execute(
+        f"""select w_no, count(*), count(*) filter (where covered), count(*) filter (where covered and timely),
                    count(distinct code), count(distinct code) - count(distinct code) filter (where not covered),
                    count(distinct code) - count(distinct code) filter (where not (covered and timely))
-            from ({query[0]}) where due""",
+            from ({query[0]}) where due group by w_no""",
         query[1],
-    ).fetchone()
-    return tuple(int(v) for v in row)
+    ).fetchall():
+        out[w_no] = tuple(int(v) for v in values)
+    return out

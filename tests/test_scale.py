@@ -18,7 +18,7 @@ from unittest.mock import patch
 import pytest
 
 from bench.national_db import build
-from etl import config, coverage, db, indicators, reference, setwise, windows
+from etl import config, coverage, db, details, indicators, reference, setwise, windowed, windows
 from etl.periods import months
 
 COMMUNES = 14
@@ -168,6 +168,34 @@ def test_deadlines_in_sql_are_the_rules_per_case(national, code):
         assert indicators.petition_figures(con, s, TODAY) == indicators.petition_stats(slow, start, end, TODAY)
 
 
+def ref_open_cases(con, s, today) -> list[dict]:
+    out = []
+    for r in ref_petition_rows(con, s):
+        if (
+            r["in_jurisdiction"]
+            and r["accepted"] <= s.end
+            and (r["resolved_date"] is None or r["resolved_date"] > s.end)
+        ):
+            overdue = (indicators.as_of(s.end, today) - r["deadline"]).days if r["deadline"] else None
+            keys = ("unit_code", "case_id", "petition_type", "field", "accepted", "deadline")
+            out.append({k: r[k] for k in keys} | {"days_overdue": max(0, overdue or 0)})
+    return sorted(out, key=lambda r: (-r["days_overdue"], r["accepted"]))
+
+
+@pytest.mark.parametrize("code", ["38", "B0004", "NX"])
+def test_open_cases_and_breakdowns_in_sql(national, code):
+    con, _ = national
+    for start, end in RANGES[:3]:
+        s = indicators.scope(code, start, end)
+        assert details.open_cases(con, s, TODAY) == ref_open_cases(con, s, TODAY)
+        slow = ref_petition_rows(con, s)
+        for by in ("petition_type", "field"):
+            assert indicators.petition_split(con, s, by, TODAY) == indicators.petition_breakdown(
+                slow, start, end, by, TODAY
+            )
+    assert any(c["days_overdue"] > 0 for c in details.open_cases(con, indicators.scope("38", *RANGES[0]), TODAY))
+
+
 def test_deadline_rules_cover_remote_and_complexity(national):
     """The generated cases reach several rules: remote and not, each complexity (else the comparison proves little)."""
     con, _ = national
@@ -183,6 +211,8 @@ def test_reception_weeks_in_sql_are_the_python_slots(national, code):
         s = indicators.scope(code, start, end)
         fast = indicators.chair_weeks(con, s)
         assert fast == ref_chair_weeks(con, s), (code, start, end)
+        missed = [(w["unit_code"], w["start"]) for w in fast if not w["met"]]
+        assert [(r[0], r[2]) for r in setwise.chair_weeks(con, s, missed_only=True)] == missed
     assert any(not w["met"] for w in indicators.chair_weeks(con, indicators.scope("38", *RANGES[0])))
 
 
@@ -214,7 +244,7 @@ def test_dialogue_years_in_sql(national):
             cover = indicators.covered_days(con, s)
             held = indicators.dialogue_years(con, s)
             expected = (indicators.years_required(s, cover), indicators.years_held(s, cover, held))
-            assert setwise.dialogue_years(con, s) == expected
+            assert setwise.dialogue_years(con, s, [(start, end)]) == [expected]
 
 
 @pytest.mark.parametrize(
@@ -227,6 +257,23 @@ def test_compute_gives_the_figures_of_the_straightforward_computation(national, 
         slow = ref_compute(con, code, start, end, roll_forward)
         assert {k: fast[k] for k in slow} == slow, (code, start, end)
     assert fast["petitions.received"] > 0 and fast["reporting.months_due"] > 0
+
+
+@pytest.mark.parametrize("code,roll_forward", [("38", False), ("NX", False), ("B0006", False), ("X04", True)])
+def test_compute_many_is_compute_per_window(national, code, roll_forward):
+    """A trend's months and a year-to-date series in one call: each point is compute over its own window, including
+    windows on both sides of the merger (a former district's scope changes) and windows without any data."""
+    con, _ = national
+    trend = [(m.start, m.end) for m in months(date(2025, 4, 1), date(2026, 10, 31))]
+    to_date = [(date(2026, 1, 1), m.end) for m in months(date(2026, 1, 1), date(2026, 10, 31))]
+    spans = trend + to_date + [(date(2019, 1, 1), date(2019, 3, 31)), (date(2026, 3, 10), date(2026, 8, 20))]
+    many = windowed.compute_many(con, code, spans, roll_forward, today=TODAY)
+    for (start, end), figures in zip(spans, many):
+        assert figures == indicators.compute(con, code, start, end, roll_forward=roll_forward, today=TODAY), (
+            start,
+            end,
+        )
+    assert many[-2]["petitions.received"] == 0 and many[-1]["reception.days"] > 0
 
 
 # ------------------------------------------------------------------------------------------------- the export

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl import access, config, db, details, indicators, periods
+from etl import access, config, db, details, indicators, periods, windowed
 
 
 def database() -> Path:
@@ -129,15 +129,14 @@ def sub_periods(start: date, end: date) -> list[periods.Period]:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def series(path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False) -> list[dict]:
-    """The indicators of each month (or quarter) of the range, for trend charts."""
+    """The indicators of each month (or quarter) of the range, for trend charts (every point in one pass)."""
+    points = sub_periods(start, end)
     con = _connect(path)
     try:
-        return [
-            {"period": p} | indicators.compute(con, code, p.start, p.end, roll_forward=roll_forward)
-            for p in sub_periods(start, end)
-        ]
+        many = windowed.compute_many(con, code, [(p.start, p.end) for p in points], roll_forward=roll_forward)
     finally:
         con.close()
+    return [{"period": p} | f for p, f in zip(points, many)]
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -146,14 +145,13 @@ def cumulative(
 ) -> list[dict]:
     """The indicators from the start of the range to the end of each month (or quarter): year-to-date points whose last
     one is the headline figure, so a rate chart never contradicts its card."""
+    points = sub_periods(start, end)
     con = _connect(path)
     try:
-        return [
-            {"period": p} | indicators.compute(con, code, start, p.end, roll_forward=roll_forward)
-            for p in sub_periods(start, end)
-        ]
+        many = windowed.compute_many(con, code, [(start, p.end) for p in points], roll_forward=roll_forward)
     finally:
         con.close()
+    return [{"period": p} | f for p, f in zip(points, many)]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,214 @@
+"""Every indicator for several windows of one selection at once (a trend's months, a year-to-date series): each query
+runs once with the windows as a VALUES table and groups by window, so twelve points cost about one.
+
+`indicators.compute` is `compute_many` with one window: there is one implementation of each figure.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import duckdb
+
+from etl import config, coverage, reference, setwise
+from etl.specs import HARASSMENT
+
+Spans = list[tuple[date, date]]
+
+
+def _windows(spans: Spans) -> tuple[str, list]:
+    return setwise._spans(spans)
+
+
+def _by_window(rows: list[tuple], n: int, empty: tuple) -> list[tuple]:
+    out = [empty] * n
+    for w_no, *values in rows:
+        out[w_no] = tuple(values)
+    return out
+
+
+def tthc_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
+    """TTHC figures per window: flows summed over the workbooks inside the window, the opening stock from its first
+    period, the closing stocks from its last."""
+    from etl.indicators import tthc_figures
+
+    w_sql, w_params = _windows(spans)
+    rows = con.execute(
+        f"""with w(w_no, w_start, w_end) as (values {w_sql}),
+        r as (
+            select w.w_no, t.* from tthc t join w on t.period_start >= w.w_start and t.period_end <= w.w_end
+            where list_contains(?, t.unit_code)
+        ), bounds as (select w_no, min(period_start) as first_start, max(period_end) as last_end from r group by w_no)
+        select w_no, sum(received_online + received_offline), sum(received_online),
+               sum(resolved_early + resolved_on_time + resolved_late), sum(resolved_early + resolved_on_time),
+               sum(resolved_late), sum(carried_over) filter (where period_start = first_start),
+               sum(pending_on_time + pending_overdue) filter (where period_end = last_end),
+               sum(pending_overdue) filter (where period_end = last_end)
+        from r join bounds using (w_no) group by w_no""",
+        w_params + [s.codes],
+    ).fetchall()
+    return [tthc_figures(*sums) for sums in _by_window(rows, len(spans), (None,) * 8)]
+
+
+def reception_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
+    from etl.indicators import ratio
+
+    w_sql, w_params = _windows(spans)
+    rows = con.execute(
+        f"""with w(w_no, w_start, w_end) as (values {w_sql})
+        select w.w_no, count(t.reception_date), sum(citizens), sum(cases), sum(crowd_groups),
+               count(t.reception_date) filter (where host = 'Chủ tịch' and form = 'Định kỳ')
+        from w join receptions t on t.reception_date between w.w_start and w.w_end
+        where list_contains(?, t.unit_code) group by w.w_no""",
+        w_params + [s.codes],
+    ).fetchall()
+    out = []
+    counts = _by_window(rows, len(spans), (0, None, None, None, 0))
+    for (days, citizens, cases, crowds, chair_days), (slots, required, met) in zip(
+        counts, setwise.chair_totals(con, s, spans)
+    ):
+        out.append(
+            {
+                "reception.days": days,
+                "reception.citizens": citizens or 0,
+                "reception.cases": cases or 0,
+                "reception.crowd_groups": crowds or 0,
+                "reception.chair_days": chair_days,
+                "reception.chair_required": required,
+                "reception.chair_compliance": ratio(met, slots),
+                "reception.chair_weeks": slots,
+                "reception.chair_weeks_met": met,
+            }
+        )
+    return out
+
+
+def _register(con, s, spans: Spans, table: str, on: str, aggregates: str, params: list | None = None) -> list[tuple]:
+    """Aggregates of one register per window; `on` joins a row to a window (t: the row, w: the window). A window
+    without rows gets the aggregates of no rows: 0 for a count, None for a sum."""
+    w_sql, w_params = _windows(spans)
+    rows = con.execute(
+        f"""with w(w_no, w_start, w_end) as (values {w_sql})
+        select w.w_no, {aggregates} from w join {table} t on {on} where list_contains(?, t.unit_code)
+        group by w.w_no""",
+        w_params + (params or []) + [s.codes],
+    ).fetchall()
+    empty = tuple(0 if name.startswith("count") else None for name in re.findall(r"\b(count|sum)\(", aggregates))
+    return _by_window(rows, len(spans), empty)
+
+
+def registers_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
+    from etl.indicators import register_figures
+
+    def between(col: str) -> str:
+        return f"t.{col} between w.w_start and w.w_end"
+
+    d = _register(
+        con,
+        s,
+        spans,
+        "dialogues",
+        between("dialogue_date"),
+        "count(*), sum(participants), sum(issues_raised), sum(issues_answered)",
+    )
+    k = _register(
+        con,
+        s,
+        spans,
+        "discipline",
+        between("decision_date"),
+        "count(*), count(*) filter (where list_contains(?, behaviour))",
+        [list(HARASSMENT)],
+    )
+    i = _register(
+        con, s, spans, "inspections", between("inspection_date"), "count(*), sum(officials_checked), sum(violations)"
+    )
+    o = _register(con, s, spans, "outreach", between("event_date"), "count(*), sum(participants)")
+    g = _register(con, s, spans, "supervision", between("event_date"), "count(*), sum(recommendations), sum(accepted)")
+    e = _register(
+        con, s, spans, "emulation_models", "t.recognised_year between year(w.w_start) and year(w.w_end)", "count(*)"
+    )
+    return [register_figures(*parts) for parts in zip(d, k, i, o, g, e)]
+
+
+def plan_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
+    """Per window, the tasks of each unit's newest plan inside the window (of two ending the same day, the shorter)."""
+    from etl.indicators import ratio
+
+    w_sql, w_params = _windows(spans)
+    rows = con.execute(
+        f"""with w(w_no, w_start, w_end) as (values {w_sql}),
+        ranked as (
+            select distinct w.w_no, unit_code, period_key, period_start, period_end from plan_tasks t
+            join w on t.period_start >= w.w_start and t.period_end <= w.w_end where list_contains(?, t.unit_code)
+        ), latest as (
+            select w_no, unit_code, period_key from ranked
+            qualify row_number() over (partition by w_no, unit_code order by period_end desc, period_start desc) = 1
+        )
+        select w_no, count(*) filter (where progress = 'Hoàn thành'), count(*)
+        from plan_tasks join latest using (unit_code, period_key) group by w_no""",
+        w_params + [s.codes],
+    ).fetchall()
+    return [{"plan.tasks": n, "plan.done_rate": ratio(done, n)} for done, n in _by_window(rows, len(spans), (0, 0))]
+
+
+def petition_dict(n: dict[str, int]) -> dict[str, object]:
+    """The petition indicators from setwise.petition_counts' counts (the keys of indicators.petition_stats)."""
+    from etl.indicators import ratio
+
+    return {
+        "petitions.received": n["received"],
+        "petitions.must_resolve": n["must"],
+        "petitions.resolved": n["resolved"],
+        "petitions.resolution_rate": ratio(n["resolved"], n["must"]),
+        "petitions.on_time_rate": ratio(n["on_time"], n["resolved"]),
+        "petitions.overdue_open": n["overdue_open"],
+        "petitions.crowd_cases": n["crowd"],
+    }
+
+
+def petitions_many(con: duckdb.DuckDBPyConnection, s, spans: Spans, today: date) -> list[dict[str, object]]:
+    """Petition figures per window; `today` decides the day open cases are judged on (a window's end, or today)."""
+    return [petition_dict(n) for n in setwise.petition_counts(con, s, spans, today)]
+
+
+def compute_many(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    spans: Spans,
+    roll_forward: bool = False,
+    units: reference.Units | None = None,
+    today: date | None = None,
+    on_time_days: int = config.ON_TIME_DAYS,
+) -> list[dict[str, object]]:
+    """indicators.compute for each window [start, end] of `spans`, in order. Windows whose scope is the same set of
+    units (all of them, but for a former district on both sides of the merger) share each query."""
+    from etl.indicators import scope
+
+    today = today or config.today()
+    out: list[dict | None] = [None] * len(spans)
+    parts: dict[tuple, list[int]] = {}
+    scopes = [scope(code, a, b, roll_forward, units) for a, b in spans]
+    for i, s in enumerate(scopes):
+        parts.setdefault(tuple(s.codes), []).append(i)
+    for indexes in parts.values():
+        mine = [spans[i] for i in indexes]
+        first = scopes[indexes[0]]
+        s = type(first)(first.code, first.units, min(a for a, _ in mine), max(b for _, b in mine))
+        years = setwise.dialogue_years(con, s, mine)
+        columns = [
+            tthc_many(con, s, mine),
+            petitions_many(con, s, mine, today),
+            reception_many(con, s, mine),
+            [{"dialogue.required": r, "dialogue.required_held": h} for r, h in years],
+            registers_many(con, s, mine),
+            plan_many(con, s, mine),
+            coverage.reporting_many(con, list(s.units), mine, on_time_days, today),
+        ]
+        for pos, i in enumerate(indexes):
+            figures: dict[str, object] = {}
+            for column in columns:
+                figures |= column[pos]
+            out[i] = dict(sorted(figures.items()))
+    return out
