@@ -19,14 +19,22 @@ class Target:
     source: str
 
 
+_found: dict = {"table": None, "rows": {}}  # the targets table last read, and the rows found in it (a group's table
+# asks for every commune × indicator: thousands of look-ups of the same few rows)
+
+
 def _row(indicator: str, unit_code: str, on: date):
     """The targets table's row in force on `on` for the unit (a unit-specific row wins over `*`)."""
-    rows = [
-        r
-        for r in reference.rules("targets")
-        if r["indicator_id"] == indicator and r.in_force(on) and r["unit_code"] in ("*", unit_code)
-    ]
-    return sorted(rows, key=lambda r: r["unit_code"] == "*")[0] if rows else None
+    table = reference.rules("targets")
+    if _found["table"] is not table or len(_found["rows"]) > 500_000:  # a new table (the CSV changed), or a full memo
+        _found["table"], _found["rows"] = table, {}
+    key = (indicator, unit_code, on)
+    if key not in _found["rows"]:
+        rows = [
+            r for r in table if r["indicator_id"] == indicator and r.in_force(on) and r["unit_code"] in ("*", unit_code)
+        ]
+        _found["rows"][key] = sorted(rows, key=lambda r: r["unit_code"] == "*")[0] if rows else None
+    return _found["rows"][key]
 
 
 def year_end_only(indicator: str, unit_code: str, on: date) -> bool:
