@@ -39,19 +39,28 @@ def _template(args) -> int:
 
 
 def _load(args) -> int:
+    import time
+
+    from etl.batch import Progress, expand
     from etl.load import load_paths, replacing_empty
     from etl.report import describe, summary
 
+    files, started = expand([Path(f) for f in args.files]), time.monotonic()
     with replacing_empty(args.replace_empty):
         results = load_paths(
             config.db_path(args.db),
-            [Path(f) for f in args.files],
+            files,
             received_at=args.received_at,
             loaded_by=args.by or getpass.getuser(),
+            progress=Progress(len(files)),
         )
+    many = len(results) > BATCH_DETAIL  # a big batch: only the files that need the clerk's attention, one by one
     for r in results:
-        print(describe(r))
-    print(summary(results))
+        if not many or r.status == "rejected":
+            print(describe(r))
+    seconds = time.monotonic() - started
+    rate = f", {len(results) / seconds:.0f} tệp/giây" if len(results) > 1 and seconds > 0 else ""
+    print(f"{summary(results)} Thời gian: {str(round(seconds, 1)).replace('.', ',')} giây{rate}.")
     return 1 if any(r.status == "rejected" for r in results) else 0
 
 
@@ -66,6 +75,9 @@ def _rebuild(args) -> int:
         return 2
     print("Đã dựng lại cơ sở dữ liệu từ kho lưu trữ. " + summary(results))
     return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+BATCH_DETAIL = 20  # up to this many files the CLI describes each; beyond, only the refused ones
 
 
 class Usage(Exception):
@@ -145,7 +157,7 @@ def _report(args) -> int:
 def _demo(args) -> int:
     from etl.demo import build_demo
 
-    path = Path(args.db).resolve() if args.db else config.DEMO_DB
+    path = config.db_path(args.db) if args.db else config.DEMO_DB
     if args.if_missing and path.exists():
         print(f"Dữ liệu mẫu đã có: {path}")
         return 0

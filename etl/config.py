@@ -37,6 +37,12 @@ PARSE_SECONDS = 30.0  # wall clock for parsing one file in the child process
 ON_TIME_DAYS = int(os.environ.get("CH33_ON_TIME_DAYS", "10"))  # reporting.on_time: days after the period end
 
 
+def _absolute(path: Path) -> Path:
+    """Absolute, with its folders resolved but not its last part: the database path is a link to its published copy
+    (etl.twin), and the archive and the lock belong to the link's name."""
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
 def today() -> date:
     """The day that decides which reports are due: the system date, or $CH33_TODAY (YYYY-MM-DD) to show the dashboard
     as it was on a given day (tests, demonstrations, checking last month's meeting figures)."""
@@ -46,12 +52,12 @@ def today() -> date:
 
 def db_path(arg: str | os.PathLike | None = None) -> Path:
     """The database: an explicit path, else $CH33_DB, else data/ch33.duckdb."""
-    return Path(arg or os.environ.get("CH33_DB") or DEFAULT_DB).resolve()
+    return _absolute(Path(arg or os.environ.get("CH33_DB") or DEFAULT_DB))
 
 
 def archive_dir(db: Path) -> Path:
     """The archive belongs to its database: data/archive/ for the default one, `<name>_archive/` beside any other."""
-    db = Path(db).resolve()
-    if db == DEFAULT_DB.resolve():
+    db = _absolute(Path(db))
+    if db == _absolute(DEFAULT_DB):
         return DATA / "archive"
     return db.parent / f"{db.stem}_archive"

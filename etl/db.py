@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import twin
 from etl.specs import SHEETS, YES_NO, Column, Sheet
 
 SQL_TYPES = {
@@ -45,6 +45,7 @@ create table if not exists load_history (
 alter table load_history add column if not exists loaded_by varchar;
 create table if not exists meta (key varchar primary key, value bigint not null);
 insert into meta select 'data_version', 0 where not exists (select 1 from meta where key = 'data_version');
+insert into meta select 'write_seq', 0 where not exists (select 1 from meta where key = 'write_seq');
 """
 
 
@@ -64,8 +65,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def is_lock_error(exc: Exception) -> bool:
-    text = str(exc)
-    return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
+    text = str(exc)  # another process's lock, or (same process) a copy open for writing that a reader wants
+    return ("lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)) or (
+        "same database file with a different configuration" in text
+    )
 
 
 def connect(
@@ -148,11 +151,12 @@ def _remove_stale_copies(path: Path, started: float) -> None:
 
 @contextmanager
 def writing(path: Path | str, fresh: bool = False) -> Iterator[Writer]:
-    """The one way to change the database: writers queue on a lock file and work on a copy that replaces the
-    database atomically on success. Readers never wait for a writer and never see half a load; a failure, or a kill
-    at any point, leaves the database as it was or as the writer left it, never in between. The copies of killed
-    writers are removed by the next writer (and `WRITE_HOOKS` finish their bookkeeping)."""
-    path = Path(path).resolve()
+    """The one way to change the database: writers queue on a lock file and work in place on the spare of the
+    database's two copies (etl.twin), which is then published atomically and brought back in step by replaying the
+    write. Readers never wait for a writer and never see half a load; a failure, or a kill at any point, leaves the
+    published database as it was or as the writer left it, never in between. What killed writers left is cleaned by
+    the next writer (and `WRITE_HOOKS` finish their bookkeeping). `fresh`: start from an empty database (rebuild)."""
+    path = twin.absolute(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -160,27 +164,55 @@ def writing(path: Path | str, fresh: bool = False) -> Iterator[Writer]:
         _remove_stale_copies(path, started)
         for hook in WRITE_HOOKS:
             hook(path, started)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.writing")
-        tmp.unlink(missing_ok=True)
-        if path.exists() and not fresh:
-            shutil.copyfile(path, tmp)
-        writer = Writer(duckdb.connect(str(tmp)), path, started)
+        current = twin.published(path)
+        target = twin.spare(path, current)
+        number = (twin.published_seq(current) if current else None) or 0
+        if fresh or current is None:
+            twin._remove(target)
+        elif not twin.stamped(path, current) or _spare_seq(target) != number:
+            twin.refresh(current, target)
+        raw = duckdb.connect(str(target))
+        writer = Writer(twin.Recorder(raw, recording=not fresh and current is not None), path, started)
         _OPEN[id(writer.con)] = writer
         try:
-            ensure_schema(writer.con)
+            ensure_schema(raw)
+            twin.set_seq(raw, -1)  # out of step until the write is complete
             yield writer
-            writer.con.execute("checkpoint")
-            writer.con.close()
-            fsync_path(tmp)
+            publish = fresh or current is None or writer.con.changed
+            twin.set_seq(raw, number + 1 if publish else number)
+            raw.execute("checkpoint")
+            raw.close()
+            fsync_path(target)
             for callback in writer.before_swap:
                 callback()
-            os.replace(tmp, path)
-            fsync_path(path.parent)
+            if publish:
+                twin.point(path, target)
+                twin.stamp(path, target)
         except BaseException:
-            writer.con.close()
-            tmp.unlink(missing_ok=True)
+            raw.close()
             raise
         finally:
             _OPEN.pop(id(writer.con), None)
         for callback in writer.after_swap:
             callback()
+        if publish and current is not None:
+            if writer.con.recording:
+                twin.catch_up(current, writer.con.log, number + 1)
+            else:
+                twin.refresh(target, current)
+
+
+def _spare_seq(copy: Path) -> int | None:
+    """The write the spare copy holds (None: missing or unreadable, so it is copied again)."""
+    if not copy.exists():
+        return None
+    try:
+        con = duckdb.connect(str(copy), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return twin.seq(con)
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()

@@ -7,8 +7,8 @@ import json
 import logging
 import os
 import re
-import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -487,12 +487,31 @@ def _load_path(
 
 
 def load_paths(
-    db_file: Path, paths: list[Path], received_at: datetime | None = None, loaded_by: str | None = None
+    db_file: Path,
+    paths: list[Path],
+    received_at: datetime | None = None,
+    loaded_by: str | None = None,
+    *,
+    workers: int | None = None,
+    progress=None,
 ) -> list[LoadResult]:
-    """Load files one after another (each all-or-nothing); the batch becomes visible to readers at once."""
+    """Load files (a folder stands for the workbooks in it), each all-or-nothing, read on every core and written in
+    bulk (etl.batch); the batch becomes visible to readers at once. `progress`: an etl.batch.Progress."""
+    from etl.batch import expand, load_batch
+
     archive = config.archive_dir(db_file)
+    paths = expand([Path(p) for p in paths])
     with db.writing(db_file) as w:
-        results = [_load_path(w.con, Path(p), archive, received_at, loaded_by) for p in paths]
+        results = load_batch(
+            w.con,
+            paths,
+            archive,
+            received_at=received_at,
+            loaded_by=loaded_by,
+            workers=workers,
+            progress=progress,
+            one_file=lambda con, path: _load_path(con, path, archive, received_at, loaded_by),
+        )
         w.after_swap.append(lambda: record_manifest(archive, results))
     return results
 
@@ -514,7 +533,7 @@ def rebuild(db_file: Path) -> list[LoadResult]:
     if not any("archive_name" in r for r in _read_manifest(archive)):
         raise NoArchive(
             f"Không có kho lưu trữ {archive} (hoặc kho không có tệp nào đã nhập), nên không dựng lại được cơ sở dữ "
-            f"liệu {Path(db_file).resolve()}. Kiểm tra lại đường dẫn --db; không tạo tệp nào."
+            f"liệu {config.db_path(db_file)}. Kiểm tra lại đường dẫn --db; không tạo tệp nào."
         )
     with db.writing(db_file, fresh=True) as w:
         entries = _replayed(db_file, archive)
@@ -556,16 +575,62 @@ def load_upload(
 def dry_run(
     db_file: Path, name: str, data: bytes, figures: Callable[[duckdb.DuckDBPyConnection, LoadResult], dict]
 ) -> tuple[LoadResult, dict | None]:
-    """What loading would do, on a scratch copy (the database and its archive are untouched): the result, and
-    figures(con, result) after the load, to show a replacement before it is confirmed."""
+    """What loading would do, on a scratch database in memory holding only the file's unit (and the communes merged
+    into it or it into): the result, and figures(con, result) after the load, to show a replacement before it is
+    confirmed. The database and its archive are untouched, and nothing as large as the database is copied."""
+    units = reference.units()
+    try:
+        parsed = validate(read_bytes(name, data), units)
+        unit = parsed.unit_code
+    except ReadError:
+        unit = None
+    codes = {unit} | {u.code for u in units.predecessors(unit)} if unit else set()
+    if unit and units.get(unit):
+        codes |= {u.code for u in units.successors([units.get(unit)])}
     with tempfile.TemporaryDirectory() as folder:
-        scratch = Path(folder) / "scratch.duckdb"
-        if Path(db_file).exists():
-            shutil.copyfile(db_file, scratch)
-        con = db.connect(scratch)
+        con = duckdb.connect(":memory:")
         try:
-            result = load_bytes(con, name, data, Path(folder) / "archive", replace_empty=True)  # result.loss tells
+            db.ensure_schema(con)
+            if codes and Path(db_file).exists():
+                _scratch(con, Path(db_file), sorted(codes), data)
+            result = load_bytes(con, name, data, Path(folder) / "archive", replace_empty=True, units=units)
             after = figures(con, result) if result.status == "loaded" else None
         finally:
             con.close()
     return result, after
+
+
+def _scratch(con: duckdb.DuckDBPyConnection, db_file: Path, codes: list[str], data: bytes) -> None:
+    """Copy the rows of `codes` (and the load history entry of an identical file) from the published database."""
+    deadline = time.monotonic() + db.LOCK_RETRY_SECONDS
+    while True:
+        try:
+            con.execute(f"attach '{str(db_file).replace(chr(39), chr(39) * 2)}' as src (read_only)")
+            break
+        except duckdb.Error as exc:
+            if not db.is_lock_error(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    try:
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'src' and table_name in "
+                "(select table_name from duckdb_tables() where database_name = 'memory')"
+            ).fetchall()
+        ]
+        marks = ", ".join("?" for _ in codes)
+        for table in tables:
+            if table == "meta":
+                continue
+            where = f"unit_code in ({marks})"
+            params = list(codes)
+            if table == "load_history":
+                where += " or file_hash = ?"
+                params.append(hashlib.sha256(data).hexdigest())
+            con.execute(f"insert into main.{table} by name select * from src.{table} where {where}", params)
+        con.execute(
+            "update main.meta set value = (select value from src.meta where key = 'data_version') where key = 'data_version'"
+        )
+    finally:
+        con.execute("detach src")

@@ -98,12 +98,17 @@ def load_ok(db_file: Path, path: Path, received_at: datetime | None = None) -> L
 
 
 def dump(db_file: Path) -> dict[str, list[tuple]]:
-    """Every table's full content, ordered (for before/after comparisons); read-only, so it changes nothing itself."""
+    """Every table's full content, ordered (for before/after comparisons); read-only, so it changes nothing itself.
+    meta.write_seq counts writes to tell the database's two copies apart (etl.twin): bookkeeping, not content."""
     con = db.connect(db_file, read_only=True)
     try:
         tables = con.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
         return {
-            t if s == "main" else f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall()
+            t if s == "main" else f"{s}.{t}": [
+                row
+                for row in con.execute(f'select * from "{s}"."{t}" order by all').fetchall()
+                if not (t == "meta" and row[0] == "write_seq")
+            ]
             for s, t in tables
         }
     finally:
