@@ -207,24 +207,12 @@ def ranking_chart(
     value = fmt.pct(group[ind]) if rate else fmt.num(group[ind])
     lines = []
     if target:
-        lines.append(
-            (
-                target.value,
-                f"Chỉ tiêu {fmt.pct(target.value, 0) if rate else fmt.num(target.value)}",
-                "dash",
-                palette.TARGET,
-            )
-        )
-    if (
-        rate and group[ind] is not None
-    ):  # a count of the group is a sum, not comparable with a commune's: no line for it
+        named = fmt.pct(target.value, 0) if rate else fmt.num(target.value)
+        lines.append((target.value, f"Chỉ tiêu {named}", "dash", palette.TARGET))
+    # a count of the group is a sum, not comparable with a commune's: no line for it
+    if rate and group[ind] is not None:
         lines.append((group[ind], f"Toàn nhóm {value}", "dot", palette.INK))
-    for (
-        x,
-        name,
-        dash,
-        color,
-    ) in lines:  # vertical lines, named in the legend (labels on the chart would cover the bars' values)
+    for x, name, dash, color in lines:  # vertical lines, named in the legend (never labels over the bars)
         fig.add_vline(x=x * scale, line={"dash": dash, "color": color, "width": 2})
         fig.add_scatter(x=[None], y=[None], mode="lines", name=name, line={"dash": dash, "color": color, "width": 2})
     met = sum(status(ind, r) == "met" for r in with_value)
@@ -252,10 +240,8 @@ def ranking_chart(
             name="value",
         )
     fig.update_yaxes(type="category", gridcolor="white", automargin=True)
-    low = 0
-    if (
-        rate
-    ):  # rates bunch near 100 %: start the axis at the tens below the lowest value so the ranking shows, and say so
+    low = 0  # rates bunch near 100 %: the axis starts at the tens below the lowest value so the ranking shows (said)
+    if rate:
         low = max(0, int(min([r[ind] for r in shown] + [x for x, *_ in lines]) * 100 - 3) // 10 * 10)
     fig.update_xaxes(
         type="linear",

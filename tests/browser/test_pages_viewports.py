@@ -93,6 +93,7 @@ def shot(tab, name: str) -> None:
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
     try:
+        page.evaluate("window.__drawn = null")
         tab.settle()
         page.screenshot(path=str(SHOTS / f"{name}_{tab.name}.png"))
     finally:
@@ -107,21 +108,24 @@ def tab(browser, server):
 
 
 @pytest.mark.parametrize("unit", UNITS)
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_every_page_reads_at_this_size(tab, viewport, unit):
-    width, height = VIEWPORTS[viewport]
-    tab.page.set_viewport_size({"width": width, "height": height})
-    tab.name = f"{unit}_{viewport}"
+def test_every_page_reads_at_every_size(tab, unit):
+    """Each page is opened once and looked at in the three window sizes (a resize redraws it, no new session)."""
     found = {}
     for name, url in PAGES:
+        tab.page.set_viewport_size({"width": 1024, "height": 768})
         page = tab.open(f"{url}?{UNITS[unit]}")
         assert page.locator("[data-testid=stException]").count() == 0, (
             name,
             page.locator("[data-testid=stException]").first.inner_text(),
         )
-        assert page.locator("[data-testid=stSidebar]").is_visible(), name  # the worst case: the sidebar open
-        problems = page.evaluate(PROBLEMS)
-        shot(tab, name)
-        if problems:
-            found[name] = problems
+        for viewport, (width, height) in VIEWPORTS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate("window.__drawn = null")  # wait for 300 ms without change after the redraw at this size
+            tab.settle()
+            assert page.locator("[data-testid=stSidebar]").is_visible(), name  # the worst case: the sidebar open
+            problems = page.evaluate(PROBLEMS)
+            tab.name = f"{unit}_{viewport}"
+            shot(tab, name)
+            if problems:
+                found[f"{name} {viewport}"] = problems
     assert not found, "\n".join(f"{name}: {p}" for name, problems in found.items() for p in problems)
