@@ -165,18 +165,17 @@ def _in_file_order(con, base: int, loaded: list[LoadResult]) -> None:
     from etl import db
 
     mapping = {r.load_id: base + n for n, r in enumerate(loaded, 1)}
-    if all(old == new for old, new in mapping.items()):
-        return
-    _renumber(con, mapping)
+    if any(old != new for old, new in mapping.items()):
+        _renumber(con, mapping)
     for r in loaded:
         r.load_id = mapping[r.load_id]
-        if r.replaced_load_id in mapping:
+        if r.replaced_load_id in mapping:  # it replaced a load of this batch
             old = r.replaced_load_id
             r.replaced_load_id = mapping[old]
             r.replaced_version = f"{mapping[old]}:{r.replaced_version.split(':', 1)[1]}"
         if r.manifest:
             r.manifest["load_id"] = r.load_id
-    writer = db.writer_of(con)
+    writer = db.writer_of(con)  # the rounds journalled round by round: the manifest lists the loads in id order
     for _, lines in (writer.state.get("journal", {}) if writer else {}).values():
         lines.sort(key=lambda line: line.get("load_id", 0))
 

@@ -162,8 +162,11 @@ def writing(path: Path | str, fresh: bool = False) -> Iterator[Writer]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         started = time.time()
         _remove_stale_copies(path, started)
-        for hook in WRITE_HOOKS:
-            hook(path, started)
+        clean = path.with_name(path.name + ".clean")  # the last writer finished: nothing of a killed one to settle
+        if not clean.exists():
+            for hook in WRITE_HOOKS:  # reads the whole manifest and archive folder: only after an unfinished write
+                hook(path, started)
+        clean.unlink(missing_ok=True)
         current = twin.published(path)
         target = twin.spare(path, current)
         number = (twin.published_seq(current) if current else None) or 0
@@ -200,6 +203,7 @@ def writing(path: Path | str, fresh: bool = False) -> Iterator[Writer]:
                 twin.catch_up(current, writer.con.log, number + 1)
             else:
                 twin.refresh(target, current)
+        clean.touch()
 
 
 def _spare_seq(copy: Path) -> int | None:

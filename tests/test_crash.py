@@ -215,6 +215,7 @@ def test_the_next_write_cleans_what_a_killed_writer_left(tmp_path, seeded, caplo
     stale = [db_file.with_name(f"{db_file.name}.4242.writing"), db_file.with_name(f"{db_file.name}.4242.writing.wal")]
     orphans = [archive / "0123456789abcdef_chet_giua_chung.xlsx", archive / "fedcba9876543210_dang_ghi.xlsx.tmp"]
     foreign = archive / "ghi_chu_cua_van_phong.txt"  # not an archive copy: never touched
+    db_file.with_name(db_file.name + ".clean").unlink()  # a writer killed mid-way never marks its write finished
     for path in stale + orphans + [foreign]:
         path.write_bytes(b"PK\x03\x04 half written")
         os.utime(path, (time.time() - 60, time.time() - 60))
