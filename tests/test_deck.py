@@ -69,7 +69,7 @@ def areas(at: AppTest) -> dict[str, tuple[str, list[tuple[str, str]]]]:
     for box in markup(at).split('<div class="pt-area" data-ind="')[1:]:
         ind, body = box.split('">', 1)
         summary = re.search(r'<div class="pt-area-sum">(.*?)</div>', body).group(1)
-        ends = re.findall(r'<div class="pt-end">(.*?) <b>(.*?)</b></div>', body)
+        ends = re.findall(r'<div class="pt-end"><span>(.*?)</span> <b>(.*?)</b></div>', body)
         out[ind] = (html.unescape(summary), [(html.unescape(n), html.unescape(v)) for n, v in ends])
     return out
 

@@ -112,8 +112,8 @@ def plan(c: Ctx) -> Screen:
             empty=f"Chưa có trang «Kế hoạch» trong báo cáo của {sel.unit.name} cho "
             f"{phrase(sel.label)}. Văn phòng cập nhật trang «Kế hoạch» của tệp báo cáo rồi nhập lại tệp.",
         )
-    stages = {"done": 0, "in_progress": 0, "not_started": 0}
-    for row in c.view.detail("plan_progress"):
+    stages, tasks = {"done": 0, "in_progress": 0, "not_started": 0}, c.view.detail("plan_progress")
+    for row in tasks:
         for k in stages:
             stages[k] += row[k]
     verdict = c.verdict("plan.done_rate") or f" — {c.assess('plan.done_rate').rule}"
@@ -138,4 +138,12 @@ def plan(c: Ctx) -> Screen:
         c.type,
         "Số nhiệm vụ",
     )
+    if fig is None and not sel.is_group:  # the room left says which tasks are not done yet, code with its name
+        open_tasks = [r for r in tasks if not r["done"]]
+        words = words[:1] + [
+            f"{'Đang thực hiện' if r['in_progress'] else 'Chưa triển khai'}: {r['task_code']} — {r['content']}"
+            for r in open_tasks[:5]
+        ]
+        if len(open_tasks) > 5:
+            words.append(f"… và {fmt.num(len(open_tasks) - 5)} nhiệm vụ khác chưa hoàn thành.")
     return Screen(title, numbers, fig, words)

@@ -65,7 +65,8 @@ def overview(c: Ctx) -> Screen:
 
 def end_lines(c: Ctx, ind: str, rows: list[dict]) -> str:
     return "".join(
-        f'<div class="pt-end">{esc(name(c, r["unit_code"]))} <b>{esc(cd.text(ind, r))}</b></div>' for r in rows
+        f'<div class="pt-end"><span>{esc(name(c, r["unit_code"]))}</span> <b>{esc(cd.text(ind, r))}</b></div>'
+        for r in rows
     )
 
 
@@ -88,7 +89,7 @@ def area_html(c: Ctx, ind: str, group: dict, members: list[dict]) -> str:
     if not ranked:
         ends = '<div class="pt-end">Không xã nào phát sinh số liệu trong kỳ.</div>'
     elif len(ranked) <= 2 * ENDS:
-        ends = f'<div class="pt-ends"><div><div class="pt-end-head">Từ tốt đến kém</div>{end_lines(c, ind, ranked)}</div></div>'
+        ends = f'<div class="pt-ends pt-one"><div><div class="pt-end-head">Từ tốt đến kém</div>{end_lines(c, ind, ranked)}</div></div>'
     else:
         best, worst = ranked[:ENDS], ranked[-ENDS:][::-1]
         heads = []
