@@ -334,7 +334,8 @@ def open_page(page: str, code: str, key: str):
 
 
 def chart_titles(at) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    # titles wrap by design (ui.charts.wrap): read them as one line
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
 
 
 def test_comparison_page_shows_the_group_figures_of_compute(demo):
