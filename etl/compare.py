@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from etl import config, coverage, indicators, periods, reference, windows
+from etl import config, coverage, indicators, periods, reference, setwise, windowed, windows
 from etl.indicators import Scope, compute, ratio, scope
 from etl.specs import HARASSMENT
 
@@ -195,27 +195,19 @@ def _reception(
         where x.reception_date between bounds.a and bounds.b group by unit_code""",
         bounds,
     )
-    first, last = min(a for a, _ in bounds.values()), max(b for _, b in bounds.values())
-    held: dict[str, list[date]] = {c: [] for c in bounds}
-    for c, d in con.execute(
-        """select unit_code, reception_date from receptions where list_contains(?, unit_code)
-            and reception_date between ? and ? and host = 'Chủ tịch' and form = 'Định kỳ'""",
-        [list(bounds), first - timedelta(days=6), last + timedelta(days=6)],
-    ).fetchall():
-        held[c].append(d)
     talks = _grouped(
         con,
         "select unit_code, list(distinct year(dialogue_date)) from dialogues x join bounds using (unit_code) "
         "where x.dialogue_date between date_trunc('year', bounds.a) and bounds.b group by unit_code",
         bounds,
     )
+    chair: dict[str, tuple[int, int, int]] = {}
+    for (a, b), units in _by_bounds(alive, bounds).items():  # the chairman's weeks in SQL, once per distinct range
+        chair |= setwise.chair_by_unit(con, Scope("", tuple(units), a, b))
     out = {}
     for u in alive:
         a, b = bounds[u.code]
-        weeks = [
-            (need, sum(x <= d <= y for d in held[u.code]) >= need)
-            for _, x, y, need in indicators.chair_slots(Scope(u.code, (u,), a, b), {u.code: cover[u.code]})
-        ]
+        slots, required, met = chair.get(u.code, (0, 0, 0))
         days, citizens, cases, crowds, chair_days = sums.get(u.code, (0, None, None, None, 0))
         out[u.code] = {
             "reception.days": days,
@@ -223,15 +215,23 @@ def _reception(
             "reception.cases": cases or 0,
             "reception.crowd_groups": crowds or 0,
             "reception.chair_days": chair_days,
-            "reception.chair_required": sum(need for need, _ in weeks),
-            "reception.chair_compliance": ratio(sum(met for _, met in weeks), len(weeks)),
-            "reception.chair_weeks": len(weeks),
-            "reception.chair_weeks_met": sum(met for _, met in weeks),
+            "reception.chair_required": required,
+            "reception.chair_compliance": ratio(met, slots),
+            "reception.chair_weeks": slots,
+            "reception.chair_weeks_met": met,
             "dialogue.required": indicators.years_required(Scope(u.code, (u,), a, b), {u.code: cover[u.code]}),
             "dialogue.required_held": indicators.years_held(
                 Scope(u.code, (u,), a, b), {u.code: cover[u.code]}, {(u.code, y) for y in talks.get(u.code, ([],))[0]}
             ),
         }
+    return out
+
+
+def _by_bounds(alive: list[reference.Unit], bounds: dict) -> dict[tuple[date, date], list[reference.Unit]]:
+    """The communes grouped by their own range (most share the group's)."""
+    out: dict[tuple[date, date], list[reference.Unit]] = {}
+    for u in alive:
+        out.setdefault(bounds[u.code], []).append(u)
     return out
 
 
@@ -254,11 +254,15 @@ def per_commune(
         cover[u.code] = coverage.merge(
             [(max(r.start, a), min(r.end, b)) for r in by_unit[u.code] if r.start <= b and r.end >= a]
         )
-    cases: dict[str, list[dict]] = {u.code: [] for u in alive}
-    for row in indicators.petition_rows(
-        con, every
-    ):  # the union range's rows: a superset of what each unit's range needs
-        cases[row["unit_code"]].append(row)
+    no_cases = windowed.petition_dict(
+        dict.fromkeys(("received", "must", "resolved", "on_time", "overdue_open", "crowd"), 0)
+    )
+    cases: dict[str, dict] = {}
+    for (a, b), units in _by_bounds(alive, bounds).items():  # petitions counted in SQL, once per distinct range
+        split = setwise.petition_counts(
+            con, Scope("", tuple(units), a, b), [(a, b)], today or config.today(), "unit_code"
+        )
+        cases |= {code: windowed.petition_dict(counts) for code, counts in split[0].items()}
     tthc, registers, plan = _tthc(con, bounds), _registers(con, bounds), _plan(con, bounds)
     cells: dict[str, list[dict]] = {u.code: [] for u in alive}
     for c in coverage.month_cells(con, alive, first, last, on_time_days, today):
@@ -271,7 +275,7 @@ def per_commune(
         a, b = bounds[u.code]
         figures = (
             tthc[u.code]
-            | indicators.petition_stats(cases[u.code], a, b, today)
+            | cases.get(u.code, no_cases)
             | reception[u.code]
             | registers[u.code]
             | plan[u.code]

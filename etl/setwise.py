@@ -75,7 +75,7 @@ def _spans(spans: list[tuple[date, date]]) -> tuple[str, list]:
     return _values([(i, a, b) for i, (a, b) in enumerate(spans)], ("integer", "date", "date"))
 
 
-BY = ("petition_type", "field")  # the columns a breakdown may split petitions by
+BY = ("petition_type", "field", "unit_code")  # the columns petitions may be split by
 
 
 def petition_counts(con: duckdb.DuckDBPyConnection, s, spans: list, today: date, by: str | None = None) -> list:
@@ -216,6 +216,19 @@ def chair_totals(con: duckdb.DuckDBPyConnection, s, spans: list, host: str = "Ch
     ).fetchall():
         out[w_no] = (int(n), int(need or 0), int(met))
     return out
+
+
+def chair_by_unit(con: duckdb.DuckDBPyConnection, s, host: str = "Chủ tịch") -> dict[str, tuple[int, int, int]]:
+    """chair_totals per unit of the scope over [s.start, s.end]: {unit: (slots, days required, slots met)}; units
+    without any slot are left out."""
+    query = _chair_query(s, host, [(s.start, s.end)])
+    if query is None:
+        return {}
+    rows = con.execute(
+        f"select unit_code, count(*), sum(need), count(*) filter (where held >= need) from ({query[0]}) group by 1",
+        query[1],
+    ).fetchall()
+    return {code: (int(n), int(need or 0), int(met)) for code, n, need, met in rows}
 
 
 def dialogue_years(con: duckdb.DuckDBPyConnection, s, spans: list) -> list[tuple[int, int]]:

@@ -6,7 +6,6 @@ runs once with the windows as a VALUES table and groups by window, so twelve poi
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import duckdb
@@ -54,19 +53,18 @@ def tthc_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str,
 def reception_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
     from etl.indicators import ratio
 
-    w_sql, w_params = _windows(spans)
-    rows = con.execute(
-        f"""with w(w_no, w_start, w_end) as (values {w_sql})
-        select w.w_no, count(t.reception_date), sum(citizens), sum(cases), sum(crowd_groups),
-               count(t.reception_date) filter (where host = 'Chủ tịch' and form = 'Định kỳ')
-        from w join receptions t on t.reception_date between w.w_start and w.w_end
-        where list_contains(?, t.unit_code) group by w.w_no""",
-        w_params + [s.codes],
-    ).fetchall()
+    rows = _register(
+        con,
+        s,
+        spans,
+        "receptions",
+        "reception_date",
+        ["count(*)", "sum(citizens)", "sum(cases)", "sum(crowd_groups)"]
+        + ["count(*) filter (where host = 'Chủ tịch' and form = 'Định kỳ')"],
+    )
     out = []
-    counts = _by_window(rows, len(spans), (0, None, None, None, 0))
     for (days, citizens, cases, crowds, chair_days), (slots, required, met) in zip(
-        counts, setwise.chair_totals(con, s, spans)
+        rows, setwise.chair_totals(con, s, spans)
     ):
         out.append(
             {
@@ -84,51 +82,60 @@ def reception_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict
     return out
 
 
-def _register(con, s, spans: Spans, table: str, on: str, aggregates: str, params: list | None = None) -> list[tuple]:
-    """Aggregates of one register per window; `on` joins a row to a window (t: the row, w: the window). A window
-    without rows gets the aggregates of no rows: 0 for a count, None for a sum."""
+def _register(
+    con, s, spans: Spans, table: str, day: str, aggregates: list[str], params: list | None = None, by_year: bool = False
+) -> list[tuple]:
+    """Count and sum aggregates of one register per window of rows whose `day` lies in it (by_year: `day` is a year,
+    in the window's years). The rows are first added up per day, then the days per window, so overlapping windows
+    (a year-to-date series) cost about one pass. A window without rows gets 0 for a count, None for a sum."""
     w_sql, w_params = _windows(spans)
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    inner = ", ".join(f"{a} as a{i}" for i, a in enumerate(aggregates))
+    outer = ", ".join(f"sum(a{i})" for i in range(len(aggregates)))
+    on = "d between year(w.w_start) and year(w.w_end)" if by_year else "d between w.w_start and w.w_end"
+    bounds = [lo.year, hi.year] if by_year else [lo, hi]
     rows = con.execute(
-        f"""with w(w_no, w_start, w_end) as (values {w_sql})
-        select w.w_no, {aggregates} from w join {table} t on {on} where list_contains(?, t.unit_code)
-        group by w.w_no""",
-        w_params + (params or []) + [s.codes],
+        f"""with w(w_no, w_start, w_end) as (values {w_sql}),
+        daily as (
+            select {day} as d, {inner} from {table} where list_contains(?, unit_code) and {day} between ? and ?
+            group by {day}
+        )
+        select w.w_no, {outer} from w join daily on {on} group by w.w_no""",
+        w_params + (params or []) + [s.codes] + bounds,
     ).fetchall()
-    empty = tuple(0 if name.startswith("count") else None for name in re.findall(r"\b(count|sum)\(", aggregates))
-    return _by_window(rows, len(spans), empty)
+    empty = tuple(0 if a.startswith("count") else None for a in aggregates)
+    return [
+        tuple(int(v) if v is not None and a.startswith("count") else v for v, a in zip(values, aggregates))
+        for values in _by_window(rows, len(spans), empty)
+    ]
 
 
 def registers_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
     from etl.indicators import register_figures
-
-    def between(col: str) -> str:
-        return f"t.{col} between w.w_start and w.w_end"
 
     d = _register(
         con,
         s,
         spans,
         "dialogues",
-        between("dialogue_date"),
-        "count(*), sum(participants), sum(issues_raised), sum(issues_answered)",
+        "dialogue_date",
+        ["count(*)", "sum(participants)", "sum(issues_raised)", "sum(issues_answered)"],
     )
     k = _register(
         con,
         s,
         spans,
         "discipline",
-        between("decision_date"),
-        "count(*), count(*) filter (where list_contains(?, behaviour))",
+        "decision_date",
+        ["count(*)", "count(*) filter (where list_contains(?, behaviour))"],
         [list(HARASSMENT)],
     )
     i = _register(
-        con, s, spans, "inspections", between("inspection_date"), "count(*), sum(officials_checked), sum(violations)"
+        con, s, spans, "inspections", "inspection_date", ["count(*)", "sum(officials_checked)", "sum(violations)"]
     )
-    o = _register(con, s, spans, "outreach", between("event_date"), "count(*), sum(participants)")
-    g = _register(con, s, spans, "supervision", between("event_date"), "count(*), sum(recommendations), sum(accepted)")
-    e = _register(
-        con, s, spans, "emulation_models", "t.recognised_year between year(w.w_start) and year(w.w_end)", "count(*)"
-    )
+    o = _register(con, s, spans, "outreach", "event_date", ["count(*)", "sum(participants)"])
+    g = _register(con, s, spans, "supervision", "event_date", ["count(*)", "sum(recommendations)", "sum(accepted)"])
+    e = _register(con, s, spans, "emulation_models", "recognised_year", ["count(*)"], by_year=True)
     return [register_figures(*parts) for parts in zip(d, k, i, o, g, e)]
 
 

@@ -18,7 +18,7 @@ from unittest.mock import patch
 import pytest
 
 from bench.national_db import build
-from etl import config, coverage, db, details, indicators, reference, setwise, windowed, windows
+from etl import compare, config, coverage, db, details, indicators, reference, setwise, windowed, windows
 from etl.periods import months
 
 COMMUNES = 14
@@ -274,6 +274,19 @@ def test_compute_many_is_compute_per_window(national, code, roll_forward):
             end,
         )
     assert many[-2]["petitions.received"] == 0 and many[-1]["reception.days"] > 0
+
+
+@pytest.mark.parametrize("code", ["38", "NX"])
+def test_per_commune_figures_are_compute_per_commune(national, code):
+    """The comparison table's rows (petitions and the chairman's weeks in SQL per distinct range) are compute() over
+    each commune's own part of the range."""
+    con, _ = national
+    for start, end in (RANGES[2], RANGES[1]):
+        rows = compare.commune_figures(con, code, start, end, today=TODAY)
+        assert len(rows) > 3
+        for row in rows[1:]:
+            expected = indicators.compute(con, row["unit_code"], row["start"], row["end"], today=TODAY)
+            assert {k: row[k] for k in expected} == expected, (row["unit_code"], start, end)
 
 
 # ------------------------------------------------------------------------------------------------- the export
