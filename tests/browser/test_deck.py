@@ -117,3 +117,15 @@ def test_chart_text_grows_with_the_screen(deck):
         pytest.skip("needs test_deck_screens at both sizes first")
     assert set(small) == set(large), (small, large)  # the same screens have charts at both sizes
     assert all(small[n] >= 16 and large[n] > small[n] for n in small), (small, large)
+
+
+def test_group_handout_prints_one_page_per_screen(deck_tabs):
+    tab = deck_tabs["1920x1080"]
+    page = tab.open("/?trinh_chieu=1&in=1&don_vi=38&ky=2026")  # paper: the projector's type, no co_chu reload
+    page = ready(tab)
+    assert "in=1" in page.url and "co_chu" not in page.url
+    assert page.locator(".pt-title").count() == len(group.TOPICS)
+    check_clean(tab, page)
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    (SHOTS / "deck_nhom_in.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == len(group.TOPICS)
