@@ -20,7 +20,7 @@ left.markdown(
 )
 right.download_button(
     "Tải bảng chỉ số (Excel)",
-    data=export.cached_workbook(view),
+    data=export.download_data(view),
     icon=":material/download:",
     on_click="ignore",
     file_name=f"chi_so_{sel.code}_{sel.key.replace(':', '_den_')}.xlsx",

@@ -375,3 +375,30 @@ def test_export_is_built_once_per_selection(monkeypatch):
     other.switch_page("pages/du_lieu.py").run()
     assert not other.exception
     assert export.BUILDS["workbooks"] == before + 2
+
+
+def test_a_large_export_is_built_only_when_asked(monkeypatch):
+    """Above EAGER_LOADS workbooks the page hands the button a function: viewing «Dữ liệu» builds nothing."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from ui import export
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("CH33_DB", raising=False)
+    monkeypatch.setattr(export, "EAGER_LOADS", 3)
+    st.cache_data.clear()
+    before = export.BUILDS["workbooks"]
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at.query_params.update({"don_vi": "NX", "ky": "2024"})  # 16 communes × 12 months: more than 3 workbooks
+    at.run()
+    at.switch_page("pages/du_lieu.py").run()
+    assert not at.exception
+    assert export.BUILDS["workbooks"] == before
+    small = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    small.query_params.update({"don_vi": "X04", "ky": "2026-03"})  # one workbook: built with the page
+    small.run()
+    small.switch_page("pages/du_lieu.py").run()
+    assert not small.exception
+    assert export.BUILDS["workbooks"] == before + 1

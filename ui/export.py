@@ -241,6 +241,18 @@ def cached_workbook(view) -> bytes:
     return _cached_workbook(str(view.path), view.version, repr(view.sel), view)
 
 
+EAGER_LOADS = 2_000  # up to this many loaded workbooks the export is built with the page; beyond, on the click
+
+
+def download_data(view):
+    """What the «Tải bảng chỉ số» button serves: the workbook's bytes for a selection of up to EAGER_LOADS workbooks,
+    else a function Streamlit calls when the button is clicked (a province's years hold tens of thousands of loads:
+    building their sheet on every page view would cost seconds nobody asked for)."""
+    if len(view.detail("loads")) <= EAGER_LOADS:
+        return cached_workbook(view)
+    return lambda: cached_workbook(view)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cached_workbook(path: str, version: tuple, selection: str, _view) -> bytes:
     return figures_workbook(_view)
