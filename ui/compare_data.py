@@ -166,7 +166,8 @@ def styled(rows: list[dict], start: date, end: date, group_label: str, inds: tup
         frame[header] = [r[ind] + i * 1e-12 if r[ind] is not None else float("nan") for i, r in enumerate(rows)]
         shown[header] = {v: text(ind, r) for v, r in zip(frame[header], rows) if v == v}
         shown[header][None] = text(ind, {**rows[0], ind: None, "dialogue.required": 0, "reporting.months_due": 0})
-        css[header] = [f"background-color: {BACKGROUND[status(ind, r)]}" if status(ind, r) else "" for r in rows]
+        states = [status(ind, r) for r in rows]  # once per cell (a national table has tens of thousands)
+        css[header] = [f"background-color: {BACKGROUND[state]}" if state else "" for state in states]
     df = pd.DataFrame(frame)
     formatters = {h: (lambda v, m=m: m[None] if v != v else m[v]) for h, m in shown.items()}
     return df.style.format(formatters).apply(lambda _: pd.DataFrame(css), axis=None)
