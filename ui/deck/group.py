@@ -114,7 +114,13 @@ def ranking(c: Ctx, part: int) -> Screen:
         for i in inds
         if any(cd.status(i, r) in ("near", "not_met") for r in members if r[i] is not None)
     ]
-    title = f"Xếp hạng {fmt.num(len(members))} xã: " + (
+    sent = sum(1 for r in members if r["reporting.months_received"])
+    who = (
+        f"{fmt.num(len(members))} xã"
+        if sent == len(members)
+        else f"{fmt.num(sent)}/{fmt.num(len(members))} xã có báo cáo"
+    )
+    title = f"Xếp hạng {who}: " + (
         f"còn xã chưa đạt chỉ tiêu về {', '.join(phrase(m) for m in missed)}"
         if missed
         else "không xã nào chưa đạt chỉ tiêu ở các lĩnh vực này"
