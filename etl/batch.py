@@ -58,6 +58,8 @@ class _File:
     data: bytes | None = None
     digest: str | None = None
     result: LoadResult | None = None
+    received_at: datetime | None = None
+    loaded_at: datetime | None = None
 
 
 class Progress:
@@ -97,6 +99,7 @@ def load_batch(
     workers: int | None = None,
     progress: Progress | None = None,
     one_file=None,
+    times: dict[str, tuple[datetime, datetime]] | None = None,
 ) -> list[LoadResult]:
     """Load `paths` into the writer connection `con` (inside db.writing). `one_file(con, path)` loads one file the
     careful way (etl.load._load_path), for the files the bulk path leaves to it."""
@@ -104,7 +107,8 @@ def load_batch(
 
     files = [_File(i, Path(p)) for i, p in enumerate(paths)]
     loaded_at = load.datetime.now().replace(microsecond=0)  # load.datetime: what tests pin
-    received_at = received_at or loaded_at
+    for f in files:  # times: {path: (received_at, loaded_at)} for files that carry their own (the demo)
+        f.received_at, f.loaded_at = (times or {}).get(str(f.path)) or (received_at or loaded_at, loaded_at)
     progress = progress or Progress(0)
     for f in files:
         try:
@@ -134,15 +138,15 @@ def load_batch(
             later.append(item.file)
     later.sort(key=lambda f: f.index)
     items = [it for it in items if it.parsed.unit_code not in careful]
-    for item in write_round_all(con, items, base, archive, loaded_at, received_at, loaded_by, progress):
+    for item in write_round_all(con, items, base, archive, loaded_by, progress):
         item.file.result = item.result
         item.result.manifest = {
             "archive_name": item.archive_name,
             "file_name": item.file.path.name,
             "file_hash": item.file.digest,
             "loaded_by": loaded_by,
-            "loaded_at": loaded_at.isoformat(),
-            "received_at": received_at.isoformat(),
+            "loaded_at": item.file.loaded_at.isoformat(),
+            "received_at": item.file.received_at.isoformat(),
         }
         _journal(con, archive, item.result)
     for item in items:
@@ -245,9 +249,7 @@ def _parse(files: list[_File], workers: int, progress: Progress) -> list[Item]:
     return items
 
 
-def write_round_all(
-    con, items: list[Item], base: int, archive, loaded_at, received_at, loaded_by, progress
-) -> list[Item]:
+def write_round_all(con, items: list[Item], base: int, archive, loaded_by, progress) -> list[Item]:
     """Write the valid files in rounds (the k-th file of each unit), each round in bulk (etl.batch_sql). Load ids
     follow the files' order, as one by one; a refused file shifts the ids after it, which are then renumbered."""
     for n, item in enumerate(items, 1):
@@ -262,7 +264,7 @@ def write_round_all(
     loaded, failed = [], []
     for members in rounds:
         try:
-            loaded += write_round(con, members, archive, loaded_at, received_at, loaded_by)
+            loaded += write_round(con, members, archive, loaded_by)
         except Exception:  # noqa: BLE001 - the round goes one by one, so that only the file at fault is refused
             log.info("Một lượt ghi gộp bị lỗi; các tệp của lượt được nhập lần lượt.", exc_info=True)
             try:
@@ -270,6 +272,10 @@ def write_round_all(
             except duckdb.Error:  # no transaction was open
                 pass
             failed += [it for it in members if not (it.result and it.result.status == "loaded")]
+            for it in members:  # nothing of the failed round stays in the archive
+                if it.archived:
+                    (archive / it.archive_name).unlink(missing_ok=True)
+                    it.archived = False
         progress.step(len(members))
     for it in failed:
         it.result = None

@@ -4,13 +4,12 @@ once for all the round's files instead of once per file. Same checks, same messa
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
-from etl import db
+from etl import db, load
 from etl.load import _REPLACE_EMPTY, LoadResult, _content, _is_loss, _schema, loss_text
 from etl.specs import SHEETS
 from etl.validate import Parsed, Problem
@@ -25,6 +24,7 @@ class Item:
     result: LoadResult | None = None
     replaced: tuple | None = None
     notes: list = field(default_factory=list)
+    archived: bool = False
 
 
 def _keys(items: list[Item]) -> pa.Table:
@@ -186,11 +186,12 @@ def _replaced(con, items: list[Item]) -> None:
         items[n].replaced = (load_id, first, version)
 
 
-def _record(con, items: list[Item], loaded_at, received_at, loaded_by) -> None:
+def _record(con, items: list[Item], loaded_by) -> None:
     """etl.load._record for the round: the reports and the load history, in bulk."""
     reports, history = [], []
     for it in items:
         p, info, r = it.parsed.period, it.parsed.info, it.result
+        received_at, loaded_at = it.file.received_at, it.file.loaded_at
         first = min(it.replaced[1], received_at) if it.replaced else received_at
         reports.append(
             (it.parsed.unit_code, p.key, p.kind, p.start, p.end, info.get("unit_name"), info.get("prepared_by"),
@@ -217,23 +218,16 @@ def _record(con, items: list[Item], loaded_at, received_at, loaded_by) -> None:
 def _archive_all(archive: Path, items: list[Item]) -> None:
     """etl.load._archive for the round: each copy on disk (fsync) before the commit, the folder flushed once."""
     created = not archive.exists()
-    archive.mkdir(parents=True, exist_ok=True)
     for it in items:
-        target = archive / it.archive_name
-        if target.exists():
-            continue
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        with open(tmp, "wb") as f:
-            f.write(it.file.data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        if not (archive / it.archive_name).exists():
+            it.archived = True  # this round wrote the copy: it goes if the round fails
+            load._archive(archive, it.file.path.name, it.file.data, it.file.digest, sync_folder=False)
     db.fsync_path(archive)
     if created:
         db.fsync_path(archive.parent)
 
 
-def write_round(con, items: list[Item], archive: Path, loaded_at, received_at, loaded_by) -> list[Item]:
+def write_round(con, items: list[Item], archive: Path, loaded_by) -> list[Item]:
     """Write the round; the files refused on what is loaded get their result and are left out. Returns the loaded."""
     replace_empty = _REPLACE_EMPTY.get()
     while items:
@@ -270,7 +264,7 @@ def write_round(con, items: list[Item], archive: Path, loaded_at, received_at, l
             continue
         for it in items:
             it.result.problems += it.notes
-        _record(con, items, loaded_at, received_at, loaded_by)
+        _record(con, items, loaded_by)
         _archive_all(archive, items)
         con.commit()
         con.unregister("batch_keys")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from etl import config, db, reference
+from etl.batch import load_batch
 from etl.load import load_bytes, record_manifest
 from etl.periods import Period, iso_weeks, parse
 from etl.specs import BEHAVIOURS, PETITION_FIELDS, PLAN_TASKS
@@ -318,6 +319,11 @@ def workbooks(units: reference.Units, out: Path, only: set[str] | None = None) -
     return sorted(made, key=lambda x: x[1])
 
 
+def _one(con, path: Path, archive: Path, times: dict):
+    received, loaded = times[str(path)]
+    return load_bytes(con, path.name, path.read_bytes(), archive, received_at=received, loaded_at=loaded)
+
+
 def build_demo(
     path: Path,
     progress: Callable[[str], None] = lambda _: None,
@@ -333,16 +339,13 @@ def build_demo(
         progress("Đang tạo các tệp bảng tính mẫu…")
         files = workbooks(units, Path(folder), only)
         progress(f"Đang nhập {len(files)} tệp…")
-        results = []
-        for i, (f, received) in enumerate(files, 1):
-            result = load_bytes(
-                w.con, f.name, f.read_bytes(), archive, received_at=received, loaded_at=received, units=units
-            )
+        times = {str(f): (received, received) for f, received in files}
+        results = load_batch(
+            w.con, [f for f, _ in files], archive, times=times, one_file=lambda con, p: _one(con, p, archive, times)
+        )
+        for result in results:
             if result.status != "loaded":
-                raise RuntimeError(f"demo workbook {f.name} not loaded: {[str(p) for p in result.problems]}")
-            results.append(result)
-            if i % 100 == 0:
-                progress(f"  {i}/{len(files)} tệp")
+                raise RuntimeError(f"demo workbook {result.file_name} not loaded: {[str(p) for p in result.problems]}")
         w.after_swap.append(lambda: record_manifest(archive, results))
         if samples:
             samples.mkdir(parents=True, exist_ok=True)

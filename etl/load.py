@@ -209,8 +209,9 @@ def _archive_name(name: str, digest: str, limit: int = 120) -> str:
     return f"{digest[:16]}_{stem}{suffix}"
 
 
-def _archive(archive: Path, name: str, data: bytes, digest: str) -> str:
-    """Copy the file into the archive, on disk before the load commits (an orphan if it never does: cleaned later)."""
+def _archive(archive: Path, name: str, data: bytes, digest: str, sync_folder: bool = True) -> str:
+    """Copy the file into the archive, on disk before the load commits (an orphan if it never does: cleaned later).
+    `sync_folder=False`: the caller flushes the folder once for many copies (a batch round)."""
     archive_name = _archive_name(name, digest)
     target = archive / archive_name
     if not target.exists():
@@ -222,7 +223,8 @@ def _archive(archive: Path, name: str, data: bytes, digest: str) -> str:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
-        db.fsync_path(archive)
+        if sync_folder:
+            db.fsync_path(archive)
         if created:
             db.fsync_path(archive.parent)
     return archive_name
@@ -321,8 +323,9 @@ def load_bytes(
     loaded_by: str | None = None,
     replace_empty: bool | None = None,
     expect_version: str | None = UNCHECKED,
+    raw=None,
 ) -> LoadResult:
-    """Validate and load one workbook; `archived_as` names its archive copy when replaying the archive (rebuild).
+    """Validate and load one workbook (`raw`: the workbook already read from `data`, not read again); `archived_as` names its archive copy when replaying the archive (rebuild).
     A replacement that would remove most of the report is refused unless `replace_empty` (default: the
     `replacing_empty()` block); `expect_version` ("load_id:file_hash" of the version a preview showed, None for no
     report) refuses the load if the report of that (unit, period) is no longer that version."""
@@ -334,7 +337,7 @@ def load_bytes(
     if current:
         return LoadResult(name, "unchanged", current[0], parse(current[1]))
     try:
-        raw = read_bytes(name, data)
+        raw = raw or read_bytes(name, data)
     except ReadError as exc:
         return LoadResult(name, "rejected", problems=[Problem(name, "", "", str(exc))])
     parsed = validate(raw, units or reference.units())
@@ -580,10 +583,10 @@ def dry_run(
     confirmed. The database and its archive are untouched, and nothing as large as the database is copied."""
     units = reference.units()
     try:
-        parsed = validate(read_bytes(name, data), units)
-        unit = parsed.unit_code
-    except ReadError:
-        unit = None
+        raw = read_bytes(name, data)
+    except ReadError as exc:
+        return LoadResult(name, "rejected", problems=[Problem(name, "", "", str(exc))]), None
+    unit = validate(raw, units).unit_code
     codes = {unit} | {u.code for u in units.predecessors(unit)} if unit else set()
     if unit and units.get(unit):
         codes |= {u.code for u in units.successors([units.get(unit)])}
@@ -593,7 +596,7 @@ def dry_run(
             db.ensure_schema(con)
             if codes and Path(db_file).exists():
                 _scratch(con, Path(db_file), sorted(codes), data)
-            result = load_bytes(con, name, data, Path(folder) / "archive", replace_empty=True, units=units)
+            result = load_bytes(con, name, data, Path(folder) / "archive", replace_empty=True, units=units, raw=raw)
             after = figures(con, result) if result.status == "loaded" else None
         finally:
             con.close()

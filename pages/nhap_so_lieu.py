@@ -55,6 +55,8 @@ for f in files or []:
     digest = hashlib.sha256(blob).hexdigest()
     st.divider()
     st.caption(f":material/description: {md(f.name)} · {upload.size(len(blob))}")
+    if stale := st.session_state.get("loi_phien_ban", {}).pop(digest, None):  # refused: the preview below is new
+        st.error(md(stale), icon=":material/sync_problem:")
     if digest in done:
         upload.show_loaded(done[digest], units)
         continue
@@ -105,9 +107,9 @@ for f in files or []:
         replace_empty=result.loss is not None,  # confirmed after the red warning
         expect_version=shown,  # checked under the writer lock: someone else's replacement since the preview refuses
     )
-    if outcome.refusal == "changed":
-        st.error(md(outcome.errors[0].message), icon=":material/sync_problem:")
-        continue
+    if outcome.refusal == "changed":  # someone else's load since the preview: show why, over the new preview
+        st.session_state.setdefault("loi_phien_ban", {})[digest] = outcome.errors[0].message
+        st.rerun()
     done[digest] = outcome
     if done[digest].status == "loaded":  # the audit log: who loaded or replaced which unit's report
         auth.record("replace" if done[digest].replaced_load_id else "load", done[digest].unit_code, f.name)

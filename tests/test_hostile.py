@@ -592,10 +592,12 @@ def test_batch_of_three_valid_and_three_hostile_loads_the_valid_ones(tmp_path):
 def test_an_unexpected_error_rejects_only_its_file_and_leaves_nothing_in_the_archive(where, tmp_path, monkeypatch):
     # Before: any exception escaped load_paths, the batch was lost and an archived copy stayed behind.
     import etl.load as load_module
+    import etl.validate as validate_module
 
     db_file = tmp_path / "db" / "b.duckdb"
     good = valid_books(tmp_path / "ok")
-    real = getattr(load_module, "validate" if where == "validate" else "_archive")
+    module = validate_module if where == "validate" else load_module  # what the batch path and one by one call
+    real = getattr(module, "validate" if where == "validate" else "_archive")
 
     def failing(*args, **kwargs):
         out = real(*args, **kwargs)
@@ -603,7 +605,7 @@ def test_an_unexpected_error_rejects_only_its_file_and_leaves_nothing_in_the_arc
             raise OverflowError("int too big to convert")
         return out
 
-    monkeypatch.setattr(load_module, "validate" if where == "validate" else "_archive", failing)
+    monkeypatch.setattr(module, "validate" if where == "validate" else "_archive", failing)
     results = load_paths(db_file, good)
     assert [r.status for r in results] == ["loaded", "rejected", "loaded"]
     [problem] = results[1].problems
