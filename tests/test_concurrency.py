@@ -8,7 +8,7 @@ import sys
 import textwrap
 import time
 
-from etl import periods
+from etl import periods, reference
 from etl.template import write_workbook
 from tests.conftest import ROOT
 
@@ -36,7 +36,7 @@ READER = textwrap.dedent("""
 """)
 
 
-def month_book(folder, month: int, received: int):
+def month_book(folder, month: int, received: int, unit: str = "NX03"):
     rows = [
         {
             "field": "Hộ tịch",
@@ -51,11 +51,11 @@ def month_book(folder, month: int, received: int):
             "returned": 0,
         }
     ]
-    path = folder / f"NX03_{month:02d}.xlsx"
+    path = folder / f"{unit}_{month:02d}.xlsx"
     write_workbook(
         path,
-        unit_code="NX03",
-        unit_name="Xã Bình Lương",
+        unit_code=unit,
+        unit_name=reference.units().get(unit).name,
         period=periods.parse(f"2024-{month:02d}"),
         rows={"TTHC": rows},
     )
@@ -110,3 +110,46 @@ def test_cli_loads_while_another_process_reads(tmp_path):
     order = [t for t, _ in states]
     assert [order.index(t) for t, _ in seen] == sorted(order.index(t) for t, _ in seen)  # never goes back in time
     assert seen[-1] == (states[-1][0], 1)
+
+
+def test_a_reader_sees_each_batch_whole(tmp_path):
+    """Three CLI batches of 24 files (NX03's months and other communes, read on two workers, written in rounds) while
+    another process reads: every read is the state before or after a whole batch, never inside one."""
+    db_file, stop = tmp_path / "c.duckdb", tmp_path / "stop"
+    batches, current, states = [], {}, [(0, 0)]
+    for b, months in enumerate((range(1, 5), range(5, 9), range(1, 9))):
+        folder = tmp_path / f"lo{b}"
+        folder.mkdir()
+        for m in months:
+            current[m] = 10 * b + m
+            month_book(folder, m, current[m])
+            for unit in ("NX04", "NX05"):
+                month_book(folder, m, b + 1, unit)
+        batches.append(folder)
+        states.append((sum(current.values()), 0))
+
+    def load(folder):
+        return subprocess.run(
+            [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db_file)], cwd=ROOT, capture_output=True
+        )
+
+    runs = [load(batches[0])]  # the database exists before the reader starts
+    states = states[1:]
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(ROOT), str(db_file), str(stop)], stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(0.5)
+    runs += [load(f) for f in batches[1:]]
+    time.sleep(0.3)
+    stop.touch()
+    out = json.loads(reader.communicate(timeout=60)[0])
+    seen = [tuple(s) for s in out["seen"]]
+    print(f"\n[concurrency] 3 batches of {[len(list(f.iterdir())) for f in batches]} files; {len(seen)} reads")
+    assert [r.returncode for r in runs] == [0, 0, 0], [
+        (r.stdout.decode()[-300:], r.stderr.decode()[-300:]) for r in runs
+    ]
+    assert out["errors"] == []
+    totals = [t for t, _ in states]
+    assert {t for t, _ in seen} <= set(totals) and len(seen) > 3
+    assert [totals.index(t) for t, _ in seen] == sorted(totals.index(t) for t, _ in seen)
+    assert seen[-1][0] == totals[-1]
