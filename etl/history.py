@@ -7,8 +7,16 @@ import duckdb
 from etl.indicators import Scope
 
 
-def history(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
-    """Loads of the scope's units (any period), newest first; `in_force` is False once a newer version replaced it."""
+def count(con: duckdb.DuckDBPyConnection, s: Scope) -> int:
+    """How many loads the scope's units have (any period)."""
+    return con.execute("select count(*) from load_history where list_contains(?, unit_code)", [s.codes]).fetchall()[0][
+        0
+    ]
+
+
+def history(con: duckdb.DuckDBPyConnection, s: Scope, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Loads of the scope's units (any period), newest first; `in_force` is False once a newer version replaced it.
+    `limit`/`offset`: one page of them (a province has tens of thousands)."""
     has_by = con.execute(
         "select count(*) from duckdb_columns() where table_name = 'load_history' and column_name = 'loaded_by'"
     ).fetchone()[0]
@@ -23,8 +31,8 @@ def history(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
             from load_history h left join reports r using (load_id)
             where list_contains(?, h.unit_code)
         )
-        select * from final order by load_id desc""",
-        [s.codes],
+        select * from final order by load_id desc limit ? offset ?""",
+        [s.codes, limit if limit is not None else 2**62, offset],
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]

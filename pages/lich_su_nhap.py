@@ -16,7 +16,19 @@ if view is None:
     st.info("Chưa có cơ sở dữ liệu, nên chưa có lần nhập nào. Vào trang «Nhập số liệu» để tải tệp lên.")
     st.stop()
 units = reference.units()
-rows = data.history(str(view.path), view.version, view.sel.code, view.sel.roll_forward)
+PAGE = 200  # loads a page: a province has tens of thousands, and a table of them all helps no one
+total, _ = data.history(str(view.path), view.version, view.sel.code, view.sel.roll_forward, 0, 0)
+pages = max(1, -(-total // PAGE))
+page = 0
+if pages > 1:
+    page = st.selectbox(
+        "Trang",
+        range(pages),
+        key="trang_lich_su",
+        format_func=lambda i: f"{fmt.num(i * PAGE + 1)}–{fmt.num(min(total, (i + 1) * PAGE))} trên {fmt.num(total)}",
+        help="Mỗi trang 200 lần nhập, mới nhất trước.",
+    )
+_, rows = data.history(str(view.path), view.version, view.sel.code, view.sel.roll_forward, page, PAGE)
 st.markdown(f"**{view.sel.unit.name}** — mọi kỳ, mới nhất trước")
 if not rows:
     st.info(f"Chưa có tệp nào của {view.sel.unit.name} được nhập. Vào trang «Nhập số liệu» để tải tệp lên.")
@@ -46,7 +58,7 @@ table = pd.DataFrame(
         for r in rows
     ]
 )
-st.metric("Số lần nhập", fmt.num(len(rows)))
+st.metric("Số lần nhập", fmt.num(total))
 col = st.column_config.TextColumn  # the columns that fit 1024 px with the sidebar open, short headers
 group = view.sel.is_group
 WIDTHS = {"Bản số": 50, "Tệp": 120 if group else 150, "Người nhập": 110 if group else 120, "Nhập lúc": 125}
@@ -56,6 +68,7 @@ st.dataframe(
     hide_index=True,
     column_order=list(WIDTHS),
     column_config={k: col("Bản" if k == "Bản số" else k, width=w) for k, w in WIDTHS.items()},
+    height=min(38 + 35 * len(table) + 2, 740),  # every row without an inner scroll, up to 20 rows
 )
 st.caption(
     "«Trạng thái» cho biết bản nào đang dùng và bản nào đã được thay; số dòng và cảnh báo của từng bản ở trang «Dữ liệu»."

@@ -208,3 +208,22 @@ def test_received_at_and_loaded_by_reach_every_row_of_the_history(tmp_path):
     assert query(db_file, "select distinct received_at, loaded_by from load_history") == [
         (datetime(2024, 2, 3, 8, 0), "Văn thư")
     ]
+
+
+def test_the_load_history_comes_a_page_at_a_time(tmp_path):
+    """«Lịch sử nhập» of a province lists tens of thousands of loads: the page reads 200 at a time, newest first."""
+    from datetime import date
+
+    from etl import history, indicators
+
+    db_file = tmp_path / "d.duckdb"
+    load_paths(db_file, [report(tmp_path / "in", "NX03", f"2024-{m:02d}", m, 1) for m in range(1, 8)])
+    con = db.connect(db_file, read_only=True)
+    try:
+        scope = indicators.scope("NX03", date(1900, 1, 1), date(2100, 12, 31), False)
+        every = [r["load_id"] for r in history.history(con, scope)]
+        assert history.count(con, scope) == 7 and every == [7, 6, 5, 4, 3, 2, 1]
+        assert [r["load_id"] for r in history.history(con, scope, 3, 3)] == [4, 3, 2]
+        assert [r["load_id"] for r in history.history(con, scope, 3, 6)] == [1]
+    finally:
+        con.close()

@@ -240,19 +240,23 @@ class View:
         return detail(path, ver, name, code, start, end, roll, *args)
 
 
-def history(path: str, data_version: tuple, code: str, roll_forward: bool = False) -> list[dict]:
-    """Every load of the unit (with its predecessors when rolled forward), newest first."""
+def history(
+    path: str, data_version: tuple, code: str, roll_forward: bool = False, page: int = 0, size: int | None = None
+) -> tuple[int, list[dict]]:
+    """How many loads the unit has (with its predecessors when rolled forward), and page `page` of them (`size` a
+    page, all when None), newest first."""
     allow_view(code)
-    return _history(path, data_version, code, roll_forward)
+    return _history(path, data_version, code, roll_forward, page, size)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _history(path: str, data_version: tuple, code: str, roll_forward: bool = False) -> list[dict]:
-    from etl.history import history as load_history
+def _history(path: str, data_version: tuple, code: str, roll_forward: bool, page: int, size: int | None):
+    from etl.history import count, history
 
     con = _connect(path)
     try:
-        return load_history(con, indicators.scope(code, date(1900, 1, 1), date(2100, 12, 31), roll_forward))
+        scope = indicators.scope(code, date(1900, 1, 1), date(2100, 12, 31), roll_forward)
+        return count(con, scope), history(con, scope, size, page * (size or 0))
     finally:
         con.close()
 
