@@ -60,6 +60,9 @@ class _File:
     result: LoadResult | None = None
     received_at: datetime | None = None
     loaded_at: datetime | None = None
+    name: str = ""  # the file's name as the clerk gave it (a replayed archive copy: the manifest's)
+    archived_as: str | None = None  # replaying the archive (rebuild): the copy's name; nothing archived, journalled
+    loaded_by: str | None = None
 
 
 class Progress:
@@ -86,7 +89,7 @@ class Progress:
 
 
 def _rejected(f: _File, message: str) -> LoadResult:
-    return LoadResult(f.path.name, "rejected", problems=[Problem(f.path.name, "", "", message)])
+    return LoadResult(f.name, "rejected", problems=[Problem(f.name, "", "", message)])
 
 
 def load_batch(
@@ -100,6 +103,7 @@ def load_batch(
     progress: Progress | None = None,
     one_file=None,
     times: dict[str, tuple[datetime, datetime]] | None = None,
+    replay: dict[str, dict] | None = None,
 ) -> list[LoadResult]:
     """Load `paths` into the writer connection `con` (inside db.writing). `one_file(con, path)` loads one file the
     careful way (etl.load._load_path), for the files the bulk path leaves to it."""
@@ -109,6 +113,11 @@ def load_batch(
     loaded_at = load.datetime.now().replace(microsecond=0)  # load.datetime: what tests pin
     for f in files:  # times: {path: (received_at, loaded_at)} for files that carry their own (the demo)
         f.received_at, f.loaded_at = (times or {}).get(str(f.path)) or (received_at or loaded_at, loaded_at)
+        f.name, f.loaded_by = f.path.name, loaded_by
+        if entry := (replay or {}).get(str(f.path)):  # a manifest line (rebuild)
+            f.name, f.archived_as, f.loaded_by = entry["file_name"], entry["archive_name"], entry.get("loaded_by")
+            f.received_at = datetime.fromisoformat(entry["received_at"])
+            f.loaded_at = datetime.fromisoformat(entry["loaded_at"])
     progress = progress or Progress(0)
     for f in files:
         try:
@@ -116,7 +125,7 @@ def load_batch(
                 raise FileNotFoundError(f.path)
             size = f.path.stat().st_size
             if size > config.MAX_UPLOAD_BYTES:
-                f.result = _rejected(f, guard.too_large(f.path.name, size))
+                f.result = _rejected(f, guard.too_large(f.name, size))
                 continue
             f.data = f.path.read_bytes()
         except OSError:
@@ -138,13 +147,15 @@ def load_batch(
             later.append(item.file)
     later.sort(key=lambda f: f.index)
     items = [it for it in items if it.parsed.unit_code not in careful]
-    for item in write_round_all(con, items, base, archive, loaded_by, progress):
+    for item in write_round_all(con, items, base, archive, progress):
         item.file.result = item.result
+        if item.file.archived_as:
+            continue  # a replay: the manifest has it already
         item.result.manifest = {
             "archive_name": item.archive_name,
-            "file_name": item.file.path.name,
+            "file_name": item.file.name,
             "file_hash": item.file.digest,
-            "loaded_by": loaded_by,
+            "loaded_by": item.file.loaded_by,
             "loaded_at": item.file.loaded_at.isoformat(),
             "received_at": item.file.received_at.isoformat(),
         }
@@ -219,12 +230,12 @@ def _unchanged(con, files: list[_File]) -> None:
     for f in files:
         if f.digest in found:
             unit, key = found[f.digest]
-            f.result = LoadResult(f.path.name, "unchanged", unit, parse(key))
+            f.result = LoadResult(f.name, "unchanged", unit, parse(key))
 
 
 def _parse(files: list[_File], workers: int, progress: Progress) -> list[Item]:
     """Read and validate on `workers` processes (in this one for a single file); invalid files get their result."""
-    jobs = [(f.path.name, str(f.path)) for f in files]
+    jobs = [(f.name, str(f.path)) for f in files]
     if workers > 1 and len(files) >= PARALLEL_FROM:
         answers = parse_all(jobs, workers, lambda: progress.step(0))
     else:
@@ -232,24 +243,24 @@ def _parse(files: list[_File], workers: int, progress: Progress) -> list[Item]:
     items = []
     for f, (kind, value) in zip(files, answers):
         if kind == "unreadable":
-            f.result = LoadResult(f.path.name, "rejected", problems=[Problem(f.path.name, "", "", value)])
+            f.result = LoadResult(f.name, "rejected", problems=[Problem(f.name, "", "", value)])
         elif kind == "failed":
             f.result = _rejected(
                 f,
-                f"{f.path.name}: không nhập được tệp này do lỗi khi đọc hoặc kiểm tra ({value}); các tệp khác vẫn được "
+                f"{f.name}: không nhập được tệp này do lỗi khi đọc hoặc kiểm tra ({value}); các tệp khác vẫn được "
                 "nhập. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx và gửi lại; nếu vẫn lỗi, gửi tệp "
                 "cho người quản trị hệ thống.",
             )
         elif value.errors:
-            f.result = LoadResult(f.path.name, "rejected", value.unit_code, value.period, value.problems)
+            f.result = LoadResult(f.name, "rejected", value.unit_code, value.period, value.problems)
         else:
-            items.append(Item(f, value, _archive_name(f.path.name, f.digest)))
+            items.append(Item(f, value, f.archived_as or _archive_name(f.name, f.digest)))
             continue
         progress.step()
     return items
 
 
-def write_round_all(con, items: list[Item], base: int, archive, loaded_by, progress) -> list[Item]:
+def write_round_all(con, items: list[Item], base: int, archive, progress) -> list[Item]:
     """Write the valid files in rounds (the k-th file of each unit), each round in bulk (etl.batch_sql). Load ids
     follow the files' order, as one by one; a refused file shifts the ids after it, which are then renumbered."""
     for n, item in enumerate(items, 1):
@@ -264,7 +275,7 @@ def write_round_all(con, items: list[Item], base: int, archive, loaded_by, progr
     loaded, failed = [], []
     for members in rounds:
         try:
-            loaded += write_round(con, members, archive, loaded_by)
+            loaded += write_round(con, members, archive)
         except Exception:  # noqa: BLE001 - the round goes one by one, so that only the file at fault is refused
             log.info("Một lượt ghi gộp bị lỗi; các tệp của lượt được nhập lần lượt.", exc_info=True)
             try:

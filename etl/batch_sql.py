@@ -186,7 +186,7 @@ def _replaced(con, items: list[Item]) -> None:
         items[n].replaced = (load_id, first, version)
 
 
-def _record(con, items: list[Item], loaded_by) -> None:
+def _record(con, items: list[Item]) -> None:
     """etl.load._record for the round: the reports and the load history, in bulk."""
     reports, history = [], []
     for it in items:
@@ -199,9 +199,9 @@ def _record(con, items: list[Item], loaded_by) -> None:
         )  # fmt: skip
         warnings = [{"where": w.where, "message": w.message} for w in r.warnings]
         history.append(
-            (it.load_id, it.file.path.name, it.file.digest, it.archive_name, it.parsed.unit_code, p.key, loaded_at,
+            (it.load_id, it.file.name, it.file.digest, it.archive_name, it.parsed.unit_code, p.key, loaded_at,
              received_at, json.dumps(r.rows, ensure_ascii=False), json.dumps(warnings, ensure_ascii=False),
-             it.replaced[0] if it.replaced else None, loaded_by)
+             it.replaced[0] if it.replaced else None, it.file.loaded_by)
         )  # fmt: skip
     con.execute(
         "delete from reports using batch_keys k where reports.unit_code = k.unit_code and reports.period_key = k.period_key"
@@ -219,17 +219,17 @@ def _archive_all(archive: Path, items: list[Item]) -> None:
     """etl.load._archive for the round: each copy on disk (fsync) before the commit, the folder flushed once."""
     created = not archive.exists()
     for it in items:
-        if not (archive / it.archive_name).exists():
+        if not it.file.archived_as and not (archive / it.archive_name).exists():
             it.archived = True  # this round wrote the copy: it goes if the round fails
-            load._archive(archive, it.file.path.name, it.file.data, it.file.digest, sync_folder=False)
+            load._archive(archive, it.file.name, it.file.data, it.file.digest, sync_folder=False)
     db.fsync_path(archive)
     if created:
         db.fsync_path(archive.parent)
 
 
-def write_round(con, items: list[Item], archive: Path, loaded_by) -> list[Item]:
+def write_round(con, items: list[Item], archive: Path) -> list[Item]:
     """Write the round; the files refused on what is loaded get their result and are left out. Returns the loaded."""
-    replace_empty = _REPLACE_EMPTY.get()
+    replace_empty = _REPLACE_EMPTY.get()  # a replay (rebuild) is never refused: see below
     while items:
         con.register("batch_keys", _keys(items))
         context = _context(con, items)
@@ -252,7 +252,7 @@ def write_round(con, items: list[Item], archive: Path, loaded_by) -> list[Item]:
                 after = _content(con, it.parsed.unit_code, it.parsed.period)
                 if _is_loss(before[id(it)], after):
                     it.result.loss = {"before": before[id(it)], "after": after}
-                    if not replace_empty:
+                    if not (replace_empty or it.file.archived_as):
                         refused.append(it)
         if refused:
             con.rollback()
@@ -264,7 +264,7 @@ def write_round(con, items: list[Item], archive: Path, loaded_by) -> list[Item]:
             continue
         for it in items:
             it.result.problems += it.notes
-        _record(con, items, loaded_by)
+        _record(con, items)
         _archive_all(archive, items)
         con.commit()
         con.unregister("batch_keys")
