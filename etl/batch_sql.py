@@ -4,6 +4,7 @@ once for all the round's files instead of once per file. Same checks, same messa
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,6 +187,17 @@ def _replaced(con, items: list[Item]) -> None:
         items[n].replaced = (load_id, first, version)
 
 
+_S, _D, _I, _T = pa.string(), pa.date32(), pa.int32(), pa.timestamp("us")
+REPORTS = pa.schema(
+    list(zip("unit_code period_key period_kind period_start period_end unit_name prepared_by prepared_date approved_by "
+             "load_id first_received_at received_at".split(), (_S, _S, _S, _D, _D, _S, _S, _D, _S, _I, _T, _T)))
+)  # fmt: skip
+HISTORY = pa.schema(
+    list(zip("load_id file_name file_hash archive_name unit_code period_key loaded_at received_at rows_json "
+             "warnings_json replaced_load_id loaded_by".split(), (_I, _S, _S, _S, _S, _S, _T, _T, _S, _S, _I, _S)))
+)  # fmt: skip
+
+
 def _record(con, items: list[Item]) -> None:
     """etl.load._record for the round: the reports and the load history, in bulk."""
     reports, history = [], []
@@ -206,22 +218,23 @@ def _record(con, items: list[Item]) -> None:
     con.execute(
         "delete from reports using batch_keys k where reports.unit_code = k.unit_code and reports.period_key = k.period_key"
     )
-    con.executemany("insert into reports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", reports)
-    con.executemany(
-        "insert into load_history (load_id, file_name, file_hash, archive_name, unit_code, period_key, loaded_at, "
-        "received_at, rows_json, warnings_json, replaced_load_id, loaded_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        history,
-    )
+    for table, rows, schema in (("reports", reports, REPORTS), ("load_history", history, HISTORY)):
+        con.register("batch_rows", pa.Table.from_pylist([dict(zip(schema.names, r)) for r in rows], schema))
+        con.execute(f"insert into {table} by name select * from batch_rows")  # one statement, not one a row
+        con.unregister("batch_rows")
     con.execute("update meta set value = value + ? where key = 'data_version'", [len(items)])
 
 
 def _archive_all(archive: Path, items: list[Item]) -> None:
     """etl.load._archive for the round: each copy on disk (fsync) before the commit, the folder flushed once."""
     created = not archive.exists()
-    for it in items:
-        if not it.file.archived_as and not (archive / it.archive_name).exists():
-            it.archived = True  # this round wrote the copy: it goes if the round fails
-            load._archive(archive, it.file.name, it.file.data, it.file.digest, sync_folder=False)
+    todo = [it for it in items if not it.file.archived_as and not (archive / it.archive_name).exists()]
+    for it in todo:
+        it.archived = True  # this round writes the copy: it goes if the round fails
+    if todo:
+        archive.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(8) as pool:  # fsync waits on the disk, not the CPU: many at once
+            list(pool.map(lambda it: load._archive(archive, it.file.name, it.file.data, it.file.digest, False), todo))
     db.fsync_path(archive)
     if created:
         db.fsync_path(archive.parent)
