@@ -102,9 +102,6 @@ else:
         fig.update_yaxes(
             range=[max(0, int((floor - 0.05) * 10) * 10), 101]
         )  # rates sit near 100 %: show the months' differences
-        if target and values and values[0] >= target.value:
-            # the target label (drawn at the left) goes below its line, away from the first points
-            fig.update_annotations(selector={"name": "target"}, yanchor="top", yshift=-4)
         with col:
             show(fig, columns=2)
     st.caption(charts.TO_DATE_CAPTION)

@@ -69,13 +69,6 @@ if points:
             f"Tỷ lệ giải quyết {fmt.pct(f['petitions.resolution_rate'])}{verdict}",
             target=target.value if target else None,
         )
-        first = [
-            next((p[k] for p in to_date if p[k] is not None), 1)
-            for k in ("petitions.resolution_rate", "petitions.on_time_rate")
-        ]
-        if target and min(first) >= target.value:
-            # the target label (drawn at the left) goes below its line, away from the first points
-            fig.update_annotations(selector={"name": "target"}, yanchor="top", yshift=-4)
         show(fig, columns=2)
     st.caption(
         "Cột và đường tính lũy kế từ đầu kỳ đến hết từng tháng (quý): đơn phải giải quyết là đơn đã thụ lý chưa giải "

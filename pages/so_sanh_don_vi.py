@@ -91,8 +91,13 @@ right.button(
 
 st.subheader(f":material/leaderboard: Xếp hạng theo {cd.COLUMNS[ind][3][0].lower() + cd.COLUMNS[ind][3][1:]}")
 fig, left_out = cd.ranking_chart(communes, group, ind, sel.start, sel.end)
+plotted = [r for r in communes if r[ind] is not None]
 if fig is None:
     st.info("Không xã nào phát sinh số liệu của chỉ số này trong kỳ đã chọn.", icon=":material/info:")
+elif len(plotted) == 1:  # one bar ranks nothing: the figure in words, not a chart for a single number
+    only = cd.unit_name(plotted[0]["unit_code"], sel.start, sel.end, short=True)
+    st.markdown(f"**{fig.layout.meta['title']}**")
+    st.markdown(f"Chỉ {only} có số liệu của chỉ số này, nên chưa có gì để xếp hạng.")
 else:
     charts.show(fig)
 if len([r for r in communes if r[ind] is not None]) > 30:

@@ -188,31 +188,27 @@ cards.row(
 )
 hosts = view.detail("breakdown", "reception.host")
 if hosts:
-    left, right = st.columns(2)
     chair = next((h["count"] for h in hosts if h["value"] == "Chủ tịch"), 0)
-    with left:
-        charts.show(
-            charts.bars(
-                [(h["value"], h["count"]) for h in hosts],
-                f"Chủ tịch chủ trì {fmt.num(chair)}/{fmt.num(f['reception.days'])} ngày tiếp công dân",
-                unit=" ngày",
-            ),
-            columns=2,
-        )
-    with right:
-        st.markdown("**Người được tiếp và vụ việc, theo người chủ trì**")
-        st.table(
-            [
-                {
-                    "Người chủ trì": h["value"],
-                    "Số người được tiếp": fmt.num(h["citizens"]),
-                    "Số vụ việc": fmt.num(h["cases"]),
-                }
-                for h in hosts
-            ],
-            hide_index=True,
-            border="horizontal",
-        )
+    chair_title = f"Chủ tịch chủ trì {fmt.num(chair)}/{fmt.num(f['reception.days'])} ngày tiếp công dân"
+    by_host = [
+        {
+            "Người chủ trì": h["value"],
+            "Số ngày chủ trì": fmt.num(h["count"]),
+            "Số người được tiếp": fmt.num(h["citizens"]),
+            "Số vụ việc": fmt.num(h["cases"]),
+        }
+        for h in hosts
+    ]
+    if len(hosts) <= 2:  # one or two hosts: the days are numbers in the table, not a chart of two bars
+        st.markdown(f"**{chair_title}**")
+        st.table(by_host, hide_index=True, border="horizontal")
+    else:
+        left, right = st.columns(2)
+        with left:
+            charts.show(charts.bars([(h["value"], h["count"]) for h in hosts], chair_title, unit=" ngày"), columns=2)
+        with right:
+            st.markdown("**Ngày tiếp, người được tiếp và vụ việc, theo người chủ trì**")
+            st.table(by_host, hide_index=True, border="horizontal")
 else:
     st.info(
         "Không có ngày tiếp công dân nào được ghi trong kỳ (trang «Tiếp công dân» của báo cáo để trống hoặc chưa nộp)."

@@ -83,12 +83,18 @@ monthly = [r for r in t["per_month"] if r["due"] and r["reporting.completeness"]
 if len([p for p in points if p["reporting.completeness"] is not None]) > 1:
     title = f"Nộp đủ {fmt.pct(tot['completeness'])}, đúng hạn {fmt.pct(tot['timeliness'])}"
     low = min(monthly, key=lambda r: (r["reporting.completeness"], r["period_key"]))
-    if low["reporting.completeness"] < 1:
-        title += f"; tháng thiếu nhiều nhất {fmt.short_label(periods.parse(low['period_key']))}"
+    lows = [r for r in monthly if r["reporting.completeness"] == low["reporting.completeness"]]
+    if low["reporting.completeness"] < 1 and len(lows) == len(monthly):  # a tie is no «most»: say every month lacks
+        title += "; tháng nào cũng thiếu báo cáo"
+    elif low["reporting.completeness"] < 1:
+        names = [fmt.short_label(periods.parse(r["period_key"])) for r in lows]
+        shown = ", ".join(names[:3]) + (f" và {len(names) - 3} tháng khác" if len(names) > 3 else "")
+        title += f"; tháng thiếu nhiều nhất {shown}"
     fig = charts.trend(
         points,
         {"reporting.completeness": "Tỷ lệ nộp đủ (lũy kế)", "reporting.timeliness": "Tỷ lệ nộp đúng hạn (lũy kế)"},
         title,
     )
+    fig.update_yaxes(range=[0, 104], dtick=20)  # the whole 0–100 % scale: 17 % never looks like a full chart
     charts.show_trend(fig, months, view.merger())
     st.caption(charts.TO_DATE_CAPTION)

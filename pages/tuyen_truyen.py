@@ -1,5 +1,7 @@
 """Tuyên truyền, giám sát, Dân vận khéo, tiến độ kế hoạch: plan items II.1, II.2, II.6 and III of the commune plan."""
 
+import re
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -123,12 +125,23 @@ else:
     )
 
 
-def task_label(task: dict) -> str:
+def task_label(task: dict, width: int = 34, most: int = 3) -> str:
     """A task on a chart axis: its code with its name, wrapped (plan codes alone mean nothing to a chairman); a long name
-    is shortened at a word to two lines — the table below the chart has it in full."""
-    text = f"{task['task_code']} {task['content'] or ''}".strip()
-    lines = charts.wrap(h(text), 32).split("<br>")
-    return "<br>".join(lines[:2]) + (" …" if len(lines) > 2 else "")
+    is shortened by design, never cut mid-clause or ellipsised: without its references in brackets, then keeping the
+    clauses («…; …») that fit `most` lines — the table below the chart has it in full."""
+    code, name = task["task_code"], (task["content"] or "").strip()
+
+    def fits(text: str) -> bool:
+        return len(charts.wrap(h(f"{code} {text}"), width).split("<br>")) <= most
+
+    if not fits(name):
+        clauses = [c.strip() for c in re.sub(r"\s*\([^)]*\)", "", name).split(";")]
+        name = clauses[0]
+        for clause in clauses[1:]:
+            if not fits(f"{name}; {clause}"):
+                break
+            name = f"{name}; {clause}"
+    return charts.wrap(h(f"{code} {name}".strip()), width)
 
 
 st.subheader(":material/checklist: Tiến độ thực hiện kế hoạch (mục III)")
@@ -173,7 +186,7 @@ elif not sel.is_group:
     fig = charts.layout(
         fig,
         f"Tỷ lệ hoàn thành từng nhiệm vụ: {fmt.pct(f['plan.done_rate'])} nhiệm vụ đã xong (chỉ tiêu 100 % vào cuối năm)",
-        height=90 + 48 * len(rows),
+        height=90 + sum(max(48, 22 * task_label(t).count("<br>") + 30) for t in rows),
     )
     fig.update_yaxes(type="category", gridcolor="white", automargin=True)
     fig.update_xaxes(type="linear", range=[0, 104], dtick=20, ticksuffix=" %", gridcolor=charts.GRID)

@@ -132,17 +132,18 @@ def show(fig: go.Figure, columns: float = 1) -> None:
     st.plotly_chart(fig, config=PLOTLY_CONFIG)
 
 
-def add_target(fig: go.Figure, y: float, label: str) -> None:
-    """A dashed target line in the «Chưa đạt» colour, its label on a white ground just above the line (never on it)."""
+def add_target(fig: go.Figure, y: float, label: str, below: bool = False, right: bool = False) -> None:
+    """A dashed target line in the «Chưa đạt» colour, its label on a white ground just above (or below) the line,
+    never on it; at the left end, or at the right end when the first points cross the line."""
     fig.add_hline(y=y, line={"dash": "dash", "color": palette.TARGET, "width": 2})
     fig.add_annotation(
-        x=0,
+        x=1 if right else 0,
         xref="paper",
-        xanchor="left",
+        xanchor="right" if right else "left",
         y=y,
         yref="y",
-        yanchor="bottom",
-        yshift=4,
+        yanchor="top" if below else "bottom",
+        yshift=-4 if below else 4,
         showarrow=False,
         text=label,
         font={"size": TEXT, "color": palette.TARGET},
@@ -171,10 +172,23 @@ def trend(
             hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>",
         )
     if target is not None:
-        add_target(
-            fig, target * 100 if percent else target, f"Chỉ tiêu {fmt.pct(target, 0) if percent else fmt.num(target)}"
-        )
+        below, right = label_side(points, list(lines), target)
+        text = f"Chỉ tiêu {fmt.pct(target, 0) if percent else fmt.num(target)}"
+        add_target(fig, target * 100 if percent else target, text, below=below, right=right)
     return layout(fig, title, percent=percent)
+
+
+def label_side(points: list[dict], keys: list[str], target: float, span: int = 3) -> tuple[bool, bool]:
+    """(below, right) for the target label: on the side of the line the lines do not take under the label (its first
+    `span` periods); at the right end, on the free side there, when the first periods are on both sides."""
+
+    def sides(chosen: list[dict]) -> set[bool]:
+        return {p[k] >= target for p in chosen for k in keys if p.get(k) is not None}
+
+    first = sides(points[:span])
+    if len(first) < 2:
+        return (first == {True}), False
+    return (sides(points[-span:]) != {False}), True
 
 
 def bars(

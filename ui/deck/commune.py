@@ -25,7 +25,7 @@ TOPICS = (
 def targets_chart(c: Ctx):
     """Each rate against its target (the picture Tổng quan leads with), in the screen's type."""
     rows = ov.target_rows(c.f, c.sel.code, c.sel.end)
-    bars = ov.target_bars(rows, dict(palette.STATUS) | {None: palette.BLUE}, c.type.font, palette.INK)
+    bars = ov.target_bars(rows, palette.STATUS, c.type.font, palette.INK)  # not judged: the same slate as Tổng quan
     fig = ov.axes(style(bars, "Tỷ lệ đạt được so với chỉ tiêu", c.type))
     fig.update_xaxes(gridcolor=palette.GRID)
     return rows, fig

@@ -46,7 +46,15 @@ def discipline(c: Ctx) -> Screen:
                 if v
             ]
     months = reported(points, "reporting.received")
-    if fig is None and f["inspection.count"] and len(months) >= MIN_BARS:
+    held = [p for p in months if p["inspection.count"]]
+    shape = any((p["inspection.count"] or 0) > 1 or p["inspection.violations"] for p in months)
+    if fig is None and f["inspection.count"] and held and not (shape and len(months) >= MIN_BARS):
+        # one inspection now and then, none finding a violation: the months in words, not a chart of ones
+        words.append(
+            f"Kiểm tra công vụ {fmt.num(f['inspection.count'])} đợt ({', '.join(fmt.short_label(p['period']) for p in held)}), "
+            f"phát hiện {fmt.num(f['inspection.violations'])} vi phạm"
+        )
+    elif fig is None and f["inspection.count"] and len(months) >= MIN_BARS:
         fig = columns(
             months,
             [

@@ -24,7 +24,7 @@ def tthc(c: Ctx) -> Screen:
         else "Chưa có hồ sơ nào được giải quyết trong kỳ"
     )
     if f["tthc.resolved_late"]:
-        title += f"; {fmt.num(f['tthc.resolved_late'])} hồ sơ quá hạn"
+        title += f"; {fmt.num(f['tthc.resolved_late'])} hồ sơ giải quyết quá hạn"
     numbers = [
         c.big("tthc.received_new", "Hồ sơ tiếp nhận mới"),
         c.big("tthc.on_time_rate", "Giải quyết đúng hạn"),
@@ -42,8 +42,9 @@ def tthc(c: Ctx) -> Screen:
                 line={"color": palette.BLUE, "width": 5},
                 marker={"size": 12},
                 hoverinfo="skip",
-                text=[
-                    f"{p['tthc.on_time_rate'] * 100:.0f}" if p["tthc.on_time_rate"] is not None else "" for p in points
+                text=[  # one decimal, as on the card: the last point reads the headline's 95,9, not 96
+                    fmt.pct(p["tthc.on_time_rate"]).removesuffix(" %") if p["tthc.on_time_rate"] is not None else ""
+                    for p in points
                 ],
                 textposition="top center",
                 textfont={"size": c.type.font},
