@@ -142,10 +142,12 @@ def test_headline_numbers_equal_the_indicator_cli(tabs, cli, code, key):
             checked += 1
     assert checked >= 20
     page = tab.open(f"/?don_vi={code}&ky={key}")
+    # the cards are st.metric: wait for them (the router's first run can settle before the overview is drawn)
+    page.wait_for_selector("[data-testid=stMetric]", timeout=30_000)
     cards = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetric]')].map(m =>
         [m.querySelector('[data-testid=stMetricLabel]').innerText.trim(), m.querySelector('[data-testid=stMetricValue]').innerText.trim()])""")
     shown = {label: value for label, value in cards if label in OVERVIEW_CARDS}
-    assert len(shown) >= 6, cards
+    assert len(shown) >= 6, (page.url, cards)
     for label, value in shown.items():
         assert value == expected_text(OVERVIEW_CARDS[label], expected[OVERVIEW_CARDS[label]]), label
 

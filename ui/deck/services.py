@@ -46,7 +46,10 @@ def tthc(c: Ctx) -> Screen:
                     fmt.pct(p["tthc.on_time_rate"]).removesuffix(" %") if p["tthc.on_time_rate"] is not None else ""
                     for p in points
                 ],
-                textposition="top center",
+                textposition=[  # a point under the target line has its label under it, never on the line
+                    "bottom center" if t and r is not None and r < t.value else "top center"
+                    for r in (p["tthc.on_time_rate"] for p in points)
+                ],
                 textfont={"size": c.type.font},
                 cliponaxis=False,
             )
