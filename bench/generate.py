@@ -12,6 +12,7 @@ last month; the synthetic communes exist from 2025-07, so M ≤ 16). Workbooks a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ import random
 import shutil
 import sys
 import time
+import types
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -99,6 +101,18 @@ def _write_commune(job: tuple[int, list[str], int, str]) -> list[tuple[str, str,
     return made
 
 
+@contextlib.contextmanager
+def _no_main():
+    """Spawned workers re-run the caller's __main__ (a Streamlit script under AppTest, whose workers then die and are
+    replaced for ever): they get an empty one instead; `_write_commune` comes from this module, found by sys.path."""
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = real
+
+
 def generate(
     communes: int, months: int, seed: int = SEED, workers: int | None = None, progress=print
 ) -> list[tuple[Path, datetime]]:
@@ -113,7 +127,7 @@ def generate(
         jobs = [(n, keys, seed, str(tmp)) for n in range(1, communes + 1)]
         made, t0 = [], time.perf_counter()
         workers = workers or os.cpu_count() or 1
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        with _no_main(), multiprocessing.get_context("spawn").Pool(workers) as pool:
             for i, files in enumerate(pool.imap_unordered(_write_commune, jobs, chunksize=2), 1):
                 made.extend(files)
                 if i % 50 == 0 or i == communes:
