@@ -11,7 +11,17 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl import db, load
-from etl.load import _REPLACE_EMPTY, LoadResult, _content, _is_loss, _schema, loss_text
+from etl.load import (
+    _REPLACE_EMPTY,
+    LoadResult,
+    _content,
+    _is_loss,
+    _schema,
+    clash_problems,
+    dated_note,
+    loss_text,
+    stock_problems,
+)
 from etl.specs import SHEETS
 from etl.validate import Parsed, Problem
 
@@ -56,54 +66,24 @@ def _keys(items: list[Item]) -> pa.Table:
 
 def _context(con, items: list[Item]) -> dict[int, list[Problem]]:
     """etl.load._context_problems for every file of the round: two queries in all."""
-    from etl.periods import parse
-
-    out = {n: [] for n in range(len(items))}
-    with_tthc = [n for n, it in enumerate(items) if it.parsed.tables.get("TTHC")]
-    if not with_tthc:
-        return out
-    clash = con.execute(
-        "select distinct k.i, t.period_key from tthc t join batch_keys k on t.unit_code = k.unit_code and "
-        "t.period_key <> k.period_key and t.period_start <= k.period_end and t.period_end >= k.period_start "
-        "order by 1, 2"
-    ).fetchall()
-    for n, key in clash:
-        if n not in with_tthc:
-            continue
-        p, unit, other = items[n].parsed.period, items[n].parsed.unit_code, parse(key)
-        out[n].append(
-            Problem(
-                items[n].parsed.file_name,
-                "TTHC",
-                "",
-                f"Số liệu TTHC kỳ {p.label} trùng thời gian với kỳ {other.label} ({key}) đã nhập cho đơn vị {unit}; "
-                "số liệu sẽ bị tính hai lần. Hãy nhập theo đúng một loại kỳ, hoặc nhập lại kỳ đã có.",
-            )
-        )
-    previous = {}
-    for n, fld, stock in con.execute(
-        "select k.i, t.field, t.pending_on_time + t.pending_overdue from tthc t join batch_keys k on "
-        "t.unit_code = k.unit_code and t.period_end = k.period_start - interval 1 day"
-    ).fetchall():
-        previous.setdefault(n, {})[fld] = stock
-    for n in with_tthc:
-        before_all = previous.get(n)
-        if not before_all:
-            continue
-        for row in items[n].parsed.tables["TTHC"]:
-            before = before_all.get(row["field"])
-            if before is not None and before != row["carried_over"]:
-                out[n].append(
-                    Problem(
-                        items[n].parsed.file_name,
-                        "TTHC",
-                        row["_cells"]["carried_over"],
-                        f"«Kỳ trước chuyển qua» của lĩnh vực «{row['field']}» là {row['carried_over']}, nhưng kỳ "
-                        f"trước còn {before} hồ sơ đang giải quyết.",
-                        "warning",
-                    )
-                )
-    return out
+    with_tthc = {n for n, it in enumerate(items) if it.parsed.tables.get("TTHC")}
+    clashes, previous = {n: [] for n in with_tthc}, {n: {} for n in with_tthc}
+    if with_tthc:
+        for n, key in con.execute(
+            "select distinct k.i, t.period_key from tthc t join batch_keys k on t.unit_code = k.unit_code and "
+            "t.period_key <> k.period_key and t.period_start <= k.period_end and t.period_end >= k.period_start "
+            "order by 1, 2"
+        ).fetchall():
+            clashes.get(n, []).append(key)
+        for n, fld, stock in con.execute(
+            "select k.i, t.field, t.pending_on_time + t.pending_overdue from tthc t join batch_keys k on "
+            "t.unit_code = k.unit_code and t.period_end = k.period_start - interval 1 day"
+        ).fetchall():
+            previous.get(n, {})[fld] = stock
+    return {
+        n: clash_problems(it.parsed, clashes[n]) + stock_problems(it.parsed, previous[n]) if n in with_tthc else []
+        for n, it in enumerate(items)
+    }
 
 
 def _incoming(items: list[Item], spec) -> pa.Table | None:
@@ -141,17 +121,7 @@ def _apply(con, items: list[Item]) -> None:
                 f"select k.i, count(*), string_agg(distinct {t}.period_key, ', ' order by {t}.period_key) {where} "
                 f"and {t}.period_key <> k.period_key group by k.i order by k.i"
             ).fetchall():
-                it = items[n]
-                it.notes.append(
-                    Problem(
-                        it.parsed.file_name,
-                        spec.name,
-                        "",
-                        f"Thay thế {count} dòng đã nhập trước đây từ báo cáo kỳ {keys} "
-                        f"(ngày nằm trong kỳ {it.parsed.period.label}), để không tính hai lần.",
-                        "warning",
-                    )
-                )
+                items[n].notes.append(dated_note(items[n].parsed, spec.name, count, keys))
             con.execute(
                 f"delete from {t} using batch_keys k where {t}.unit_code = k.unit_code and ("
                 f"(list_contains(k.sheets, '{spec.name}') and {t}.{spec.date_column} between k.period_start and "

@@ -90,47 +90,67 @@ def _schema(spec: Sheet) -> pa.Schema:
     return pa.schema(fields)
 
 
+def clash_problems(parsed: Parsed, keys: list[str]) -> list[Problem]:
+    """The TTHC periods already loaded for the unit that overlap the workbook's period (errors)."""
+    p, unit = parsed.period, parsed.unit_code
+    return [
+        Problem(
+            parsed.file_name,
+            "TTHC",
+            "",
+            f"Số liệu TTHC kỳ {p.label} trùng thời gian với kỳ {parse(key).label} ({key}) đã nhập cho đơn vị {unit}; "
+            "số liệu sẽ bị tính hai lần. Hãy nhập theo đúng một loại kỳ, hoặc nhập lại kỳ đã có.",
+        )
+        for key in keys
+    ]
+
+
+def stock_problems(parsed: Parsed, previous: dict[str, int]) -> list[Problem]:
+    """«Kỳ trước chuyển qua» that differs from the previous period's pending stock of the field (warnings)."""
+    out = []
+    for row in parsed.tables.get("TTHC") or []:
+        before = previous.get(row["field"])
+        if before is not None and before != row["carried_over"]:
+            out.append(
+                Problem(
+                    parsed.file_name,
+                    "TTHC",
+                    row["_cells"]["carried_over"],
+                    f"«Kỳ trước chuyển qua» của lĩnh vực «{row['field']}» là {row['carried_over']}, nhưng kỳ trước còn {before} hồ sơ đang giải quyết.",
+                    "warning",
+                )
+            )
+    return out
+
+
+def dated_note(parsed: Parsed, sheet: str, count: int, keys: str) -> Problem:
+    """A dated register replaced rows another period's report had brought (warning)."""
+    return Problem(
+        parsed.file_name,
+        sheet,
+        "",
+        f"Thay thế {count} dòng đã nhập trước đây từ báo cáo kỳ {keys} "
+        f"(ngày nằm trong kỳ {parsed.period.label}), để không tính hai lần.",
+        "warning",
+    )
+
+
 def _context_problems(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> list[Problem]:
     """Checks that need what is already loaded: overlapping TTHC periods (error), carried-over stock (warning)."""
-    out, p, unit = [], parsed.period, parsed.unit_code
-    tthc = parsed.tables.get("TTHC") or []
-    if not tthc:
-        return out
+    p, unit = parsed.period, parsed.unit_code
+    if not parsed.tables.get("TTHC"):
+        return []
     clash = con.execute(
         "select distinct period_key from tthc where unit_code = ? and period_key <> ? and period_start <= ? and period_end >= ? order by 1",
         [unit, p.key, p.end, p.start],
     ).fetchall()
-    for (key,) in clash:
-        other = parse(key)
-        out.append(
-            Problem(
-                parsed.file_name,
-                "TTHC",
-                "",
-                f"Số liệu TTHC kỳ {p.label} trùng thời gian với kỳ {other.label} ({key}) đã nhập cho đơn vị {unit}; "
-                "số liệu sẽ bị tính hai lần. Hãy nhập theo đúng một loại kỳ, hoặc nhập lại kỳ đã có.",
-            )
-        )
     previous = dict(
         con.execute(
             "select field, pending_on_time + pending_overdue from tthc where unit_code = ? and period_end = ?",
             [unit, p.start - timedelta(days=1)],
         ).fetchall()
     )
-    if previous:
-        for row in tthc:
-            before = previous.get(row["field"])
-            if before is not None and before != row["carried_over"]:
-                out.append(
-                    Problem(
-                        parsed.file_name,
-                        "TTHC",
-                        row["_cells"]["carried_over"],
-                        f"«Kỳ trước chuyển qua» của lĩnh vực «{row['field']}» là {row['carried_over']}, nhưng kỳ trước còn {before} hồ sơ đang giải quyết.",
-                        "warning",
-                    )
-                )
-    return out
+    return clash_problems(parsed, [key for (key,) in clash]) + stock_problems(parsed, previous)
 
 
 def _replace_dated(con: duckdb.DuckDBPyConnection, parsed: Parsed, spec: Sheet) -> Problem | None:
@@ -147,16 +167,7 @@ def _replace_dated(con: duckdb.DuckDBPyConnection, parsed: Parsed, spec: Sheet) 
         [unit, p.start, p.end, p.key],
     ).fetchone()
     con.execute(f"delete {where}", [unit, p.start, p.end])
-    if others[0]:
-        return Problem(
-            parsed.file_name,
-            spec.name,
-            "",
-            f"Thay thế {others[0]} dòng đã nhập trước đây từ báo cáo kỳ {others[1]} "
-            f"(ngày nằm trong kỳ {p.label}), để không tính hai lần.",
-            "warning",
-        )
-    return None
+    return dated_note(parsed, spec.name, others[0], others[1]) if others[0] else None
 
 
 def _apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, load_id: int) -> tuple[dict[str, int], list[Problem]]:

@@ -113,8 +113,7 @@ def test_deck_screens(deck_tabs, viewport, deck):
 @pytest.mark.parametrize("deck", DECKS)
 def test_chart_text_grows_with_the_screen(deck):
     small, large = CHART_PX.get((deck, "1024x768")), CHART_PX.get((deck, "1920x1080"))
-    if small is None or large is None:
-        pytest.skip("needs test_deck_screens at both sizes first")
+    assert small is not None and large is not None, "measured by test_deck_screens at both sizes: run them together"
     assert set(small) == set(large), (small, large)  # the same screens have charts at both sizes
     assert all(small[n] >= 16 and large[n] > small[n] for n in small), (small, large)
 
