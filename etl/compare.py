@@ -209,16 +209,7 @@ def _reception(
         a, b = bounds[u.code]
         slots, required, met = chair.get(u.code, (0, 0, 0))
         days, citizens, cases, crowds, chair_days = sums.get(u.code, (0, None, None, None, 0))
-        out[u.code] = {
-            "reception.days": days,
-            "reception.citizens": citizens or 0,
-            "reception.cases": cases or 0,
-            "reception.crowd_groups": crowds or 0,
-            "reception.chair_days": chair_days,
-            "reception.chair_required": required,
-            "reception.chair_compliance": ratio(met, slots),
-            "reception.chair_weeks": slots,
-            "reception.chair_weeks_met": met,
+        out[u.code] = windowed.reception_figures(days, citizens, cases, crowds, chair_days, slots, required, met) | {
             "dialogue.required": indicators.years_required(Scope(u.code, (u,), a, b), {u.code: cover[u.code]}),
             "dialogue.required_held": indicators.years_held(
                 Scope(u.code, (u,), a, b), {u.code: cover[u.code]}, {(u.code, y) for y in talks.get(u.code, ([],))[0]}

@@ -51,7 +51,6 @@ def tthc_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str,
 
 
 def reception_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str, object]]:
-    from etl.indicators import ratio
 
     rows = _register(
         con,
@@ -66,20 +65,25 @@ def reception_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict
     for (days, citizens, cases, crowds, chair_days), (slots, required, met) in zip(
         rows, setwise.chair_totals(con, s, spans)
     ):
-        out.append(
-            {
-                "reception.days": days,
-                "reception.citizens": citizens or 0,
-                "reception.cases": cases or 0,
-                "reception.crowd_groups": crowds or 0,
-                "reception.chair_days": chair_days,
-                "reception.chair_required": required,
-                "reception.chair_compliance": ratio(met, slots),
-                "reception.chair_weeks": slots,
-                "reception.chair_weeks_met": met,
-            }
-        )
+        out.append(reception_figures(days, citizens, cases, crowds, chair_days, slots, required, met))
     return out
+
+
+def reception_figures(days, citizens, cases, crowds, chair_days, slots, required, met) -> dict:
+    """The reception.* indicators from the register's sums and the chairman's weeks (one window or one commune)."""
+    from etl.indicators import ratio
+
+    return {
+        "reception.days": days,
+        "reception.citizens": citizens or 0,
+        "reception.cases": cases or 0,
+        "reception.crowd_groups": crowds or 0,
+        "reception.chair_days": chair_days,
+        "reception.chair_required": required,
+        "reception.chair_compliance": ratio(met, slots),
+        "reception.chair_weeks": slots,
+        "reception.chair_weeks_met": met,
+    }
 
 
 def _register(
