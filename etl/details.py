@@ -172,9 +172,21 @@ def tthc_resolution_by_period(
     return out
 
 
-def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
-    """Each week (or month, per the rule in force) of the chairman's periodic reception: days held against the rule."""
-    return indicators.chair_weeks(con, s, indicators.covered_days(con, s))
+def chair_weeks(con: duckdb.DuckDBPyConnection, s: Scope, codes: tuple[str, ...] | None = None) -> list[dict]:
+    """Each week (or month, per the rule in force) of the chairman's periodic reception: days held against the rule;
+    with `codes`, only those units' (a page of a large group: each unit's weeks depend on its own reports alone)."""
+    if codes is not None:
+        keep = set(codes)
+        s = Scope(s.code, tuple(u for u in s.units if u.code in keep), s.start, s.end)
+    return indicators.chair_weeks(con, s)
+
+
+def chair_ranking(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
+    """The units that have chairman's reception weeks (months) in the range, most weeks short of the rule first (then
+    the lower share met, then the scope's order): {unit_code, slots, met}."""
+    order = {c: i for i, c in enumerate(s.codes)}
+    rows = [{"unit_code": c, "slots": n, "met": met} for c, (n, _, met) in setwise.chair_by_unit(con, s).items()]
+    return sorted(rows, key=lambda r: (r["met"] - r["slots"], r["met"] / r["slots"], order[r["unit_code"]]))
 
 
 PLAN_STAGES = {"Hoàn thành": "done", "Đang thực hiện": "in_progress", "Chưa triển khai": "not_started"}

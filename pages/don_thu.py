@@ -3,7 +3,7 @@
 import streamlit as st
 
 from etl import indicators, reference, targets
-from ui import cards, charts, fmt
+from ui import cards, charts, fmt, pager
 from ui.page import LOAD_HINT, header
 
 view = header("Đơn thư, khiếu nại, tố cáo")
@@ -135,13 +135,15 @@ else:
         f"Còn **{fmt.num(len(cases))}** đơn chưa giải quyết xong, trong đó **{fmt.num(f['petitions.overdue_open'])}** đơn "
         f"đã quá hạn (tính đến {fmt.day(indicators.as_of(sel.end))})."
     )
+    first, last = pager.choose(len(cases), 200, "trang_don_ton", "đơn, quá hạn lâu nhất trước")
+    cases, group = cases[first:last], sel.is_group  # a page of a province's tens of thousands of open cases
     units = reference.units()
     names = {
         c["unit_code"]: units.get(c["unit_code"]).name + (" (cũ)" if units.get(c["unit_code"]).valid_to else "")
         for c in cases
     }  # an old and a new commune may share a name (Thanh Quân)
     rows = [
-        ({"Đơn vị": names[c["unit_code"]]} if sel.is_group else {})
+        ({"Đơn vị": names[c["unit_code"]]} if group else {})
         | {
             "Mã đơn": c["case_id"],
             "Loại đơn": c["petition_type"],

@@ -4,14 +4,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from etl import config, periods
-from ui import charts, export, fmt, palette
+from ui import charts, export, fmt, pager, palette
 from ui.page import LOAD_HINT, header
 from ui.safe import code, md
 
 view = header("Dữ liệu")
 sel, f = view.sel, view.figures()
 loads = view.detail("loads")
-table = export.loads_table(loads)
 
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.markdown(
@@ -74,7 +73,7 @@ if summary:
             insidetextanchor="middle",
             textangle=0,
             textfont={"color": palette.INK if key == "not_due" else "white"},
-            customdata=[", ".join(r[key]) for r in summary],
+            customdata=[fmt.names(r[key]) for r in summary],
             hovertemplate="%{x} · " + label + ": %{customdata}<extra></extra>",
         )
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -96,21 +95,27 @@ if sel.is_group and problems:
         [
             {
                 "Tháng": periods.parse(r["period_key"]).label,
-                "Chưa nộp": ", ".join(r["missing"]) or "–",
-                "Nộp muộn": ", ".join(r["late"]) or "–",
+                "Chưa nộp": fmt.names(r["missing"]) or "–",
+                "Nộp muộn": fmt.names(r["late"]) or "–",
             }
             for r in problems
         ],
         hide_index=True,
         border="horizontal",
     )
+    if any(len(r["missing"]) > 20 or len(r["late"]) > 20 for r in problems):
+        st.caption("Mỗi ô chỉ kể 20 đơn vị; trang «Tình hình gửi báo cáo» có đủ từng xã, từng tháng.")
 if any(r["not_due"] for r in summary):
     st.caption(f"«Chưa đến hạn nộp»: tháng chưa kết thúc hoặc chưa quá {config.ON_TIME_DAYS} ngày sau khi kết thúc.")
 
 st.subheader(":material/description: Tệp báo cáo đã nạp")
-if not table:
+if not loads:
     st.info("Chưa có tệp báo cáo nào cho đơn vị và kỳ đã chọn. " + LOAD_HINT)
 else:
+    # a province's year is thousands of files: the table, its rows and its warnings are built a page at a time
+    first, last = pager.choose(len(loads), 200, "trang_du_lieu", "tệp, theo thứ tự bản nạp")
+    page = loads[first:last]
+    table = export.loads_table(page)
     shown = [
         r
         | {
@@ -139,10 +144,13 @@ else:
         "«Bản»: số thứ tự bản nạp. «Nhận lần đầu»: ngày văn phòng nhận bản đầu tiên của kỳ (dùng để tính đúng hạn). "
         "«Thay bản»: bản nạp trước của cùng kỳ đã được tệp này thay thế."
     )
-    flagged = [(rec, export.warnings(raw["warnings_json"])) for rec, raw in zip(table, loads) if rec["Cảnh báo"]]
-    with st.expander(f"Cảnh báo khi nạp tệp ({fmt.num(sum(len(w) for _, w in flagged))})", icon=":material/warning:"):
+    flagged = [(rec, export.warnings(raw["warnings_json"])) for rec, raw in zip(table, page) if rec["Cảnh báo"]]
+    where = " (các tệp của trang này)" if len(page) < len(loads) else ""
+    with st.expander(
+        f"Cảnh báo khi nạp tệp{where} ({fmt.num(sum(len(w) for _, w in flagged))})", icon=":material/warning:"
+    ):
         if not flagged:
-            st.markdown("Không tệp nào có cảnh báo khi nạp.")
+            st.markdown(f"Không tệp nào{where} có cảnh báo khi nạp.")
         for rec, items in flagged:
             st.markdown(
                 f"**{md(rec['Tệp'])}** — {md(rec['Đơn vị'])} · {rec['Kỳ']}:\n"

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import periods, reference
-from ui import auth, data, fmt, safe
+from ui import auth, data, fmt, pager, safe
 from ui.page import current_view
 
 data.require_page("lich-su-nhap")  # etl.access decides
@@ -18,16 +18,8 @@ if view is None:
 units = reference.units()
 PAGE = 200  # loads a page: a province has tens of thousands, and a table of them all helps no one
 total, _ = data.history(str(view.path), view.version, view.sel.code, view.sel.roll_forward, 0, 0)
-pages = max(1, -(-total // PAGE))
-page = 0
-if pages > 1:
-    page = st.selectbox(
-        "Trang",
-        range(pages),
-        key="trang_lich_su",
-        format_func=lambda i: f"{fmt.num(i * PAGE + 1)}–{fmt.num(min(total, (i + 1) * PAGE))} trên {fmt.num(total)}",
-        help="Mỗi trang 200 lần nhập, mới nhất trước.",
-    )
+first, _ = pager.choose(total, PAGE, "trang_lich_su", "lần nhập, mới nhất trước")
+page = first // PAGE
 _, rows = data.history(str(view.path), view.version, view.sel.code, view.sel.roll_forward, page, PAGE)
 st.markdown(f"**{view.sel.unit.name}** — mọi kỳ, mới nhất trước")
 if not rows:

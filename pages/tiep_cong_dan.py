@@ -8,7 +8,7 @@ import streamlit as st
 
 from etl import reference, targets
 from etl.periods import ROMAN
-from ui import cards, charts, fmt, palette
+from ui import cards, charts, fmt, pager, palette
 from ui.page import header
 
 view = header("Tiếp công dân, đối thoại")
@@ -34,7 +34,15 @@ def anchor(w: dict):  # an ISO week belongs to the month of its Thursday
 
 
 st.subheader("Chủ tịch UBND xã tiếp công dân định kỳ")
-weeks = view.detail("chair_weeks")
+ROWS = 40  # communes a page of the grid: a province has 166, the nation 3,321
+ranking = view.detail("chair_ranking") if sel.is_group or sel.roll_forward else []
+paged = len(ranking) > ROWS
+if paged:  # a page of communes, most weeks short of the rule first; the totals below are the whole group's
+    first, last = pager.choose(len(ranking), ROWS, "trang_tiep_cong_dan", "xã, xã thiếu nhiều tuần (tháng) nhất trước")
+    ranking = ranking[first:last]
+    weeks = view.detail("chair_weeks", tuple(r["unit_code"] for r in ranking))
+else:
+    weeks = view.detail("chair_weeks")
 rules = [
     r
     for r in reference.rules("reception_rules")
@@ -83,7 +91,7 @@ if not weeks:
         "Kỳ đã chọn không có tuần nào thuộc quy định tiếp công dân của Chủ tịch (chưa có báo cáo phủ các tuần này)."
     )
 else:
-    several = len({w["unit_code"] for w in weeks}) > 1
+    several = paged or len({w["unit_code"] for w in weeks}) > 1
     n_months = len({(anchor(w).year, anchor(w).month) for w in weeks})
     per_week = (
         len({w["start"] for w in weeks}) <= 60
@@ -104,9 +112,11 @@ else:
                 )
             ].append(w)
     order = sorted(cells, key=lambda k: min(w["start"] for w in cells[k]))
-    rows = list(
-        dict.fromkeys(r for r, _ in (order if several else cells))
-    )  # a group's units in order of their first week
+    rows = list(  # a group's units in order of their first week; a page of a large group in the ranking's order
+        dict.fromkeys(
+            [unit_name(r["unit_code"]) for r in ranking] if paged else (r for r, _ in (order if several else cells))
+        )
+    )
     cols = (
         [c for c in ("Tuần 1", "Tuần 2", "Tuần 3", "Tuần 4", "Tuần 5", "Cả tháng") if any(k[1] == c for k in cells)]
         if not several
@@ -152,8 +162,8 @@ else:
             colorscale=[(0, red), (0.25, red), (0.25, amber), (0.75, amber), (0.75, green), (1, green)],
         )
     )
-    met = sum(w["met"] for w in weeks)
-    title = f"Chủ tịch tiếp công dân định kỳ đúng quy định {fmt.num(met)}/{fmt.num(len(weeks))} {word} ({fmt.pct(f['reception.chair_compliance'])})"
+    met, slots = f["reception.chair_weeks_met"], f["reception.chair_weeks"]  # the cards' figures: the whole selection
+    title = f"Chủ tịch tiếp công dân định kỳ đúng quy định {fmt.num(met)}/{fmt.num(slots)} {word} ({fmt.pct(f['reception.chair_compliance'])})"
     charts.layout(fig, title, height=110 + 34 * len(rows))
     fig.update_yaxes(autorange="reversed", gridcolor="white", type="category")
     rotated = several and not per_week  # month or quarter labels: slanted, under the grid
@@ -176,6 +186,11 @@ else:
         "✓ đạt quy định · ✗ không đạt · số a/b: a trong b tuần (tháng) đạt · ô trống: chưa có báo cáo hoặc đơn vị chưa (không còn) tồn tại. "
         "Tuần tính từ thứ Hai đến Chủ nhật, thuộc tháng chứa ngày thứ Năm của tuần."
     )
+    if paged:
+        st.caption(
+            f"Bảng chỉ vẽ {fmt.num(len(ranking))} xã của trang đã chọn, xã có nhiều tuần (tháng) không đạt nhất trước; "
+            "tiêu đề và các thẻ số liệu tính cho cả nhóm."
+        )
 
 st.subheader("Kết quả tiếp công dân")
 cards.row(
@@ -235,6 +250,9 @@ if dialogue.target is not None:
 talks = view.detail("dialogues")
 if talks:
     several = sel.is_group or sel.roll_forward
+    if several and len(talks) > 100:  # a province's conferences a page at a time, in date order
+        first, last = pager.choose(len(talks), 100, "trang_doi_thoai", "hội nghị đối thoại, theo ngày tổ chức")
+        talks = talks[first:last]
     table = [
         ({"Đơn vị": unit_name(t["unit_code"])} if several else {})
         | {

@@ -29,3 +29,10 @@ def short_label(p: Period) -> str:
 
 def range_label(start: date, end: date) -> str:
     return f"{day(start)} – {day(end)}"
+
+
+def names(items: list[str], limit: int = 20) -> str:
+    """A list of names for a caption or a hover: at most `limit`, then «… và N đơn vị khác» (a nation has thousands)."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" … và {num(len(items) - limit)} đơn vị khác"
