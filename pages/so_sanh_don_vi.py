@@ -4,8 +4,9 @@ for one indicator, the group's own totals (ratios of sums), and a way to open a 
 import streamlit as st
 
 from etl import config, reference
-from ui import charts, filters, fmt
+from ui import charts, filters, fmt, pager
 from ui import compare_data as cd
+from ui import compare_grid as cg
 from ui.filters import unit_label
 from ui.page import header
 
@@ -40,7 +41,8 @@ if not sel.is_group:
         )
     st.stop()
 
-rows = cd.commune_table(str(view.path), view.version, sel.code, sel.start, sel.end, config.ON_TIME_DAYS, config.today())
+args = (str(view.path), view.version, sel.code, sel.start, sel.end, config.ON_TIME_DAYS, config.today())
+rows = cd.commune_table(*args)
 group, communes = rows[0], rows[1:]
 if not communes:
     st.info(f"{sel.unit.name} không có xã nào trong {sel.label[0].lower() + sel.label[1:]}.", icon=":material/info:")
@@ -59,27 +61,41 @@ if partial:
         + ": mỗi xã chỉ tính phần thời gian xã tồn tại (xã cũ đến ngày sáp nhập, xã mới từ ngày đó)."
     )
 
-ind = st.selectbox("Xếp hạng theo", list(cd.COLUMNS), key="xep_hang", format_func=lambda k: cd.COLUMNS[k][3])
+ind = st.selectbox(
+    "Xếp hạng theo",
+    list(cd.COLUMNS),
+    key="xep_hang",
+    format_func=lambda k: cd.COLUMNS[k][3],
+    on_change=lambda: st.session_state.update(trang_so_sanh=0),  # a new order: its first page
+)
 ranked = cd.rank(communes, ind)
+states = cd.statuses(*args, cd.targets_file())  # every commune judged once per data and selection (cached)
+first, last = pager.choose(len(ranked), cg.PAGE, "trang_so_sanh", "xã, theo thứ tự xếp hạng đã chọn")
+shown = ranked[first:last]  # a long group: the Styler is built only for the page shown
 label = f"Toàn nhóm ({fmt.num(len(communes))} xã)"
 for tab, (area, inds) in zip(st.tabs(list(cd.AREAS)), cd.AREAS.items()):  # one table per area: fits 1024 px
     with tab:
         st.dataframe(
-            cd.styled([group] + ranked, sel.start, sel.end, label, inds),
+            cd.styled([group] + shown, sel.start, sel.end, label, inds, states),
             column_config=cd.column_config(inds),
             hide_index=True,
             placeholder="–",  # no figure (no denominator): a dash, never Streamlit's English «None»
-            height=min(38 + 35 * (len(ranked) + 1) + 3, 640),
+            height=min(38 + 35 * (len(shown) + 1) + 3, 640),
         )
-st.caption(cd.LEGEND + " Bấm tiêu đề cột để sắp xếp theo cột đó; rê chuột lên tiêu đề để xem cách tính.")
+if len(shown) < len(ranked):
+    st.caption(
+        cd.LEGEND + f" Mỗi trang {fmt.num(cg.PAGE)} xã theo thứ tự của «Xếp hạng theo» (ô chọn này sắp xếp cả danh "
+        "sách); bấm tiêu đề cột chỉ sắp xếp các xã trong trang đang xem. Rê chuột lên tiêu đề để xem cách tính."
+    )
+else:
+    st.caption(cd.LEGEND + " Bấm tiêu đề cột để sắp xếp theo cột đó; rê chuột lên tiêu đề để xem cách tính.")
 
 left, right = st.columns([2, 1], vertical_alignment="bottom")
 codes = [r["unit_code"] for r in ranked]
 if st.session_state.get("mo_xa") not in codes:
     st.session_state["mo_xa"] = codes[0]
-code = left.selectbox(
-    "Xem chi tiết một xã", codes, key="mo_xa", format_func=lambda c: cd.unit_name(c, sel.start, sel.end)
-)
+names = cg.names(codes, sel.start, sel.end)  # the unit list read once, not once per option
+code = left.selectbox("Xem chi tiết một xã", codes, key="mo_xa", format_func=names.get)
 right.button(
     "Mở Tổng quan của xã",
     key="mo_tong_quan",
@@ -90,7 +106,7 @@ right.button(
 )
 
 st.subheader(f":material/leaderboard: Xếp hạng theo {cd.COLUMNS[ind][3][0].lower() + cd.COLUMNS[ind][3][1:]}")
-fig, left_out = cd.ranking_chart(communes, group, ind, sel.start, sel.end)
+fig, left_out = cd.ranking_chart(communes, group, ind, sel.start, sel.end, states=states)
 plotted = [r for r in communes if r[ind] is not None]
 if fig is None:
     st.info("Không xã nào phát sinh số liệu của chỉ số này trong kỳ đã chọn.", icon=":material/info:")
@@ -106,4 +122,4 @@ if left_out:
     what = (
         "chưa đến hạn nộp báo cáo tháng nào" if ind == "reporting.month_rate" else "không phát sinh (không có mẫu số)"
     )
-    st.caption(f"Không vẽ các xã {what}: {', '.join(left_out)}.")
+    st.caption(f"Không vẽ các xã {what}: {cg.name_list(left_out, sel.start, sel.end)}.")

@@ -4,8 +4,9 @@
 import streamlit as st
 
 from etl import config, periods
-from ui import charts, fmt
+from ui import charts, fmt, pager
 from ui import compare_data as cd
+from ui import compare_grid as cg
 from ui.page import header
 
 view = header("Tình hình gửi báo cáo")
@@ -42,10 +43,11 @@ if latest:
         who = "tất cả các xã phải báo cáo" if sel.is_group else sel.unit.name
         st.success(f"Không có: {who} đã nộp báo cáo {latest.phrase}.", icon=":material/check_circle:")
     else:
+        names = cg.names([m["unit_code"] for m in t["missing"]], sel.period_start, sel.period_end)
         st.dataframe(
             [
                 {
-                    "Xã": cd.unit_name(m["unit_code"], sel.period_start, sel.period_end),
+                    "Xã": names[m["unit_code"]],
                     "Kỳ báo cáo": latest.label,
                     "Hạn nộp": fmt.day(m["deadline"]),
                     "Đã quá hạn": f"{fmt.num(m['days_late'])} ngày",
@@ -62,9 +64,13 @@ if latest:
         st.caption(f"Chưa đến hạn nộp: {', '.join(later)} (hạn là {config.ON_TIME_DAYS} ngày sau khi hết tháng).")
 
 st.subheader(":material/grid_on: Báo cáo từng tháng của từng xã")
-frame, column_config = cd.reporting_grid(t, sel.period_start, sel.period_end, sel.is_group)
+codes = t["units"]
+if len(codes) > cg.PAGE:  # a long group: a page of communes, those missing most first (the Styler only for those)
+    first, last = pager.choose(len(codes), cg.PAGE, "trang_bao_cao", cg.GRID_ORDER)
+    codes = t["worst_first"][first:last]
+frame, column_config = cg.reporting_grid(t, sel.period_start, sel.period_end, sel.is_group, codes)
 st.dataframe(frame, hide_index=True, column_config=column_config, height=min(40 + 35 * len(frame.data), 760))
-st.caption(cd.GRID_LEGEND)
+st.caption(cg.GRID_LEGEND + (" " + cg.GRID_PAGED if len(codes) < len(t["units"]) else ""))
 
 # year-to-date rates (running sums of the months due): the last point is the card's figure, and one commune's line does
 # not jump between 0 % and 100 % month by month

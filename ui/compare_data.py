@@ -1,4 +1,5 @@
 """The comparison and reporting pages' cached tables (from etl.compare) and their display: styled table, ranking chart.
+The reporting grid, commune names and the paging order are in ui.compare_grid.
 
 Numbers stay numeric in the table so a click on a column header sorts by value; pandas' Styler shows them the
 Vietnamese way (ui.fmt), with the status against the target as a symbol and a background colour.
@@ -12,8 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from etl import compare, periods, reference, targets
+from etl import compare, config, reference, targets
 from ui import charts, data, fmt, palette
+from ui.compare_grid import names, worst_first
 
 COLUMNS = {  # indicator -> (column header, width in px, tooltip, chart title words)
     "tthc.on_time_rate": (
@@ -77,13 +79,7 @@ AREAS = {  # one table per area: each fits a 1024 px screen with the sidebar ope
 }
 SYMBOLS = palette.MARK
 BACKGROUND = palette.STATUS_BG
-CELLS = {
-    "on_time": ("✓", "Đúng hạn", palette.STATUS_BG["met"]),
-    "late": ("!", "Nộp muộn", palette.STATUS_BG["near"]),
-    "missing": ("✗", "Chưa nộp", palette.STATUS_BG["not_met"]),
-    "not_due": ("…", "Chưa đến hạn", palette.STATUS_BG[None]),
-}
-GRID_LEGEND = (
+LEGEND = (
     "✓ nộp đúng hạn (nền xanh) · ! nộp muộn (nền vàng) · ✗ chưa nộp (nền đỏ) · … chưa đến hạn nộp (nền xám) · "
     "ô trống: xã chưa thành lập hoặc đã sáp nhập trong tháng đó, không phải nộp. «Nộp đủ», «Đúng hạn»: "
     "số tháng đã nộp (đúng hạn) trên số tháng đã đến hạn của xã."
@@ -110,11 +106,43 @@ def commune_table(
 def reporting_table(
     path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date
 ) -> dict:
+    """etl.compare.reporting_table, with "worst_first": the communes in the order of a paged grid (ui.compare_grid)."""
     con = data._connect(path)
     try:
-        return compare.reporting_table(con, code, start, end, on_time_days, today)
+        t = compare.reporting_table(con, code, start, end, on_time_days, today)
     finally:
         con.close()
+    return t | {"worst_first": worst_first(t, start, end)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def statuses(
+    path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date, targets_file: int
+) -> dict[str, dict[str, str | None]]:
+    """{unit code: {indicator: status}} for the rows of commune_table (thousands of target look-ups, once per data,
+    targets table (`targets_file`: its modification time) and selection)."""
+    rows = commune_table(path, data_version, code, start, end, on_time_days, today)
+    table = reference.rules("targets")
+    own = {t["unit_code"] for t in table}  # units with targets of their own (rare); the others share the «*» rows
+    refers = {t["indicator_id"] for t in table if t["value"].startswith("=")}  # «=another figure»: judged per row
+    fixed: dict = {}  # (indicator, unit or «*», end) -> target_for without figures: the same for all those units
+    out = {}
+    for r in rows:
+        out[r["unit_code"]] = judged = {}
+        for ind in COLUMNS:
+            key = (ind, r["unit_code"] if r["unit_code"] in own else "*", r["end"])
+            if key not in fixed:
+                fixed[key] = targets.target_for(*key)
+            if ind in refers or (ind == "dialogue.sessions" and not r["dialogue.required"]):
+                judged[ind] = status(ind, r)
+            else:
+                judged[ind] = targets.status(r.get(ind), fixed[key])
+    return out
+
+
+def targets_file() -> int:
+    """The targets table's modification time: an edited targets.csv judges the communes again."""
+    return (config.REFERENCE_DIR / "targets.csv").stat().st_mtime_ns
 
 
 def unit_name(code: str, start: date, end: date, short: bool = False) -> str:
@@ -128,8 +156,8 @@ def status(ind: str, row: dict) -> str | None:
     return targets.status(row.get(ind), targets.target_for(ind, row["unit_code"], row["end"], row))
 
 
-def text(ind: str, row: dict) -> str:
-    """A cell: the value the Vietnamese way, with the status symbol."""
+def text(ind: str, row: dict, state: str | None = "") -> str:
+    """A cell: the value the Vietnamese way, with the status symbol (`state`: the status when already known)."""
     if ind == "dialogue.sessions":
         value = (
             f"{fmt.num(row[ind])}/{fmt.num(row['dialogue.required'])}"
@@ -146,7 +174,7 @@ def text(ind: str, row: dict) -> str:
         value = fmt.pct(row[ind])
     else:
         value = fmt.num(row[ind])
-    return f"{value} {SYMBOLS[status(ind, row)]}".strip()
+    return f"{value} {SYMBOLS[status(ind, row) if state == '' else state]}".strip()
 
 
 def rank(rows: list[dict], ind: str) -> list[dict]:
@@ -155,19 +183,22 @@ def rank(rows: list[dict], ind: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r[ind] is None, sign * (r[ind] or 0), r["unit_code"]))
 
 
-def styled(rows: list[dict], start: date, end: date, group_label: str, inds: tuple | None = None):
+def styled(
+    rows: list[dict], start: date, end: date, group_label: str, inds: tuple | None = None, states: dict | None = None
+):
     """The table (the columns of `inds`, all by default) as a Styler: numeric cells (a header click sorts by value)
-    shown as text, coloured by status."""
-    names = [group_label] + [unit_name(r["unit_code"], start, end, short=True) for r in rows[1:]]
-    frame, css, shown = {"Đơn vị": names}, {"Đơn vị": [""] * len(rows)}, {}
+    shown as text, coloured by status (`states`: from statuses(), else judged here)."""
+    short = names([r["unit_code"] for r in rows[1:]], start, end, short=True)
+    frame = {"Đơn vị": [group_label] + [short[r["unit_code"]] for r in rows[1:]]}
+    css, shown = {"Đơn vị": [""] * len(rows)}, {}
     for ind in inds or COLUMNS:
         header = COLUMNS[ind][0]
         # a tiny offset per row keeps every value of a column distinct, so the formatter can find each cell's own text
         frame[header] = [r[ind] + i * 1e-12 if r[ind] is not None else float("nan") for i, r in enumerate(rows)]
-        shown[header] = {v: text(ind, r) for v, r in zip(frame[header], rows) if v == v}
+        cells = [states[r["unit_code"]][ind] if states else status(ind, r) for r in rows]  # once per cell
+        shown[header] = {v: text(ind, r, s) for v, r, s in zip(frame[header], rows, cells) if v == v}
         shown[header][None] = text(ind, {**rows[0], ind: None, "dialogue.required": 0, "reporting.months_due": 0})
-        states = [status(ind, r) for r in rows]  # once per cell (a national table has tens of thousands)
-        css[header] = [f"background-color: {BACKGROUND[state]}" if state else "" for state in states]
+        css[header] = [f"background-color: {BACKGROUND[state]}" if state else "" for state in cells]
     df = pd.DataFrame(frame)
     formatters = {h: (lambda v, m=m: m[None] if v != v else m[v]) for h, m in shown.items()}
     return df.style.format(formatters).apply(lambda _: pd.DataFrame(css), axis=None)
@@ -181,25 +212,28 @@ def column_config(inds: tuple | None = None) -> dict:
 
 
 def ranking_chart(
-    rows: list[dict], group: dict, ind: str, start: date, end: date, limit: int = 30
+    rows: list[dict], group: dict, ind: str, start: date, end: date, limit: int = 30, states: dict | None = None
 ) -> tuple[go.Figure | None, list[str]]:
     """Horizontal bars for one indicator, best on top, each bar labelled with its value and status symbol; the group's
-    own figure and the target as vertical lines. Returns the figure and the communes left out for lack of a figure."""
+    own figure and the target as vertical lines. Returns the figure and the codes of the communes left out for lack of
+    a figure. `states`: from statuses(), else judged here."""
     with_value = [r for r in rank(rows, ind) if r[ind] is not None]
-    left_out = [unit_name(r["unit_code"], start, end, short=True) for r in rows if r[ind] is None]
+    left_out = [r["unit_code"] for r in rows if r[ind] is None]
     if not with_value:
         return None, left_out
     shown = with_value if len(with_value) <= limit else with_value[: limit // 2] + with_value[-(limit // 2) :]
     rate = targets.is_rate(ind)
     scale = 100 if rate else 1
-    names = [unit_name(r["unit_code"], start, end, short=True) for r in shown][::-1]
+    bars = [unit_name(r["unit_code"], start, end, short=True) for r in shown][::-1]  # bottom up
+    marks = [states[r["unit_code"]][ind] if states else status(ind, r) for r in shown][::-1]
+    labels = [text(ind, r, s) for r, s in zip(shown[::-1], marks)]
     fig = go.Figure(
         go.Bar(
             x=[r[ind] * scale for r in shown][::-1],
-            y=names,
+            y=bars,
             orientation="h",
-            marker_color=[charts.COLORS[status(ind, r)] for r in shown][::-1],
-            customdata=[text(ind, r) for r in shown][::-1],
+            marker_color=[charts.COLORS[s] for s in marks],
+            customdata=labels,
             hovertemplate="%{y}: %{customdata}<extra></extra>",
             showlegend=False,
         )
@@ -216,8 +250,8 @@ def ranking_chart(
     for x, name, dash, color in lines:  # vertical lines, named in the legend (never labels over the bars)
         fig.add_vline(x=x * scale, line={"dash": dash, "color": color, "width": 2})
         fig.add_scatter(x=[None], y=[None], mode="lines", name=name, line={"dash": dash, "color": color, "width": 2})
-    met = sum(status(ind, r) == "met" for r in with_value)
-    judged = sum(status(ind, r) is not None for r in with_value)
+    judge = [states[r["unit_code"]][ind] for r in with_value] if states else [status(ind, r) for r in with_value]
+    met, judged = judge.count("met"), sum(s is not None for s in judge)
     words = COLUMNS[ind][3]
     if judged:
         title = f"{words}: {fmt.num(met)}/{fmt.num(judged)} xã đạt chỉ tiêu" + (f"; toàn nhóm {value}" if rate else "")
@@ -228,18 +262,14 @@ def ranking_chart(
             f"kém nhất {unit_name(worst['unit_code'], start, end, True)} ({text(ind, worst)})"
         )
     fig = charts.layout(fig, title, height=150 + 30 * len(shown))
-    for name, r in zip(names, shown[::-1]):  # the values in a column right of the plot: no line runs through them
-        fig.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="left",
-            xshift=6,
-            y=name,
-            yref="y",
-            showarrow=False,
-            text=text(ind, r),
-            name="value",
+    values = [  # the values in a column right of the plot: no line runs through them (set at once: add_annotation
+        # validates every annotation again on each call)
+        go.layout.Annotation(
+            x=1, xref="paper", xanchor="left", xshift=6, y=name, yref="y", showarrow=False, text=label, name="value"
         )
+        for name, label in zip(bars, labels)
+    ]
+    fig.layout.annotations = fig.layout.annotations + tuple(values)
     fig.update_yaxes(type="category", gridcolor="white", automargin=True)
     low = 0  # rates bunch near 100 %: the axis starts at the tens below the lowest value so the ranking shows (said)
     if rate:
@@ -259,52 +289,3 @@ def ranking_chart(
         showlegend=bool(lines),  # the legend between the title and the bars (ui.charts.show)
     )
     return fig, left_out
-
-
-def reporting_grid(t: dict, start: date, end: date, is_group: bool) -> tuple:
-    """The commune × month grid as a Styler (symbol, or words when there are few months, on a status colour), each
-    commune's own rates first, then the group's rate of each month; with its column settings."""
-    months = [periods.parse(k) for k in t["months"]]
-    one_year = len({m.start.year for m in months}) == 1
-    words = len(months) <= 6
-    headers = [fmt.short_label(m) for m in months]
-    per_unit = {r["unit_code"]: r for r in t["per_unit"]}
-    rows, css = [], []
-    for code in t["units"]:
-        r, cells = per_unit[code], [t["cells"].get((code, m.key)) for m in months]
-        rows.append(
-            {
-                "Xã": unit_name(code, start, end, short=True),
-                "Nộp đủ": fmt.pct(r["completeness"], 0) if r["months_due"] else "…",
-                "Đúng hạn": fmt.pct(r["timeliness"], 0) if r["months_due"] else "…",
-            }
-            | {
-                h: (f"{CELLS[c][0]} {CELLS[c][1]}" if words else CELLS[c][0]) if c else ""
-                for h, c in zip(headers, cells)
-            }
-        )
-        css.append(["", "", ""] + [f"background-color: {CELLS[c][2]}" if c else "" for c in cells])
-    for label, key in (("Cả nhóm: nộp đủ", "reporting.completeness"), ("Cả nhóm: đúng hạn", "reporting.timeliness"))[
-        : 2 * is_group
-    ]:
-        rows.append(
-            {"Xã": label, "Nộp đủ": "", "Đúng hạn": ""}
-            | {
-                h: ((fmt.pct(m[key], 0) if m["due"] else "…") if m["reporting.expected"] else "")
-                for h, m in zip(headers, t["per_month"])
-            }
-        )
-        css.append([""] * (3 + len(months)))
-    frame = pd.DataFrame(rows)
-    config = {
-        "Xã": st.column_config.TextColumn(width=134, pinned=True),
-        "Nộp đủ": st.column_config.TextColumn(width=64, pinned=True, help="Tháng đã nộp / tháng đã đến hạn nộp của xã"),
-        "Đúng hạn": st.column_config.TextColumn(
-            width=70, pinned=True, help="Tháng nộp đúng hạn / tháng đã đến hạn nộp của xã"
-        ),
-    }
-    for h, m in zip(headers, months):
-        config[h] = st.column_config.TextColumn(
-            f"T{m.start.month}" if one_year else h, width=110 if words else (38 if one_year else 64), help=m.label
-        )
-    return frame.style.apply(lambda _: pd.DataFrame(css, columns=frame.columns), axis=None), config
