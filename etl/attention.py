@@ -68,7 +68,7 @@ def _tthc_overdue(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     rows = con.execute(
         """
         with rows_in_range as (
-            select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+            select * from tthc where unit_code in (select unnest(?::varchar[])) and period_start >= ? and period_end <= ?
         ), last_period as (
             select unit_code, max(period_end) as period_end from rows_in_range group by unit_code
         ), final as (
@@ -118,7 +118,7 @@ def _dialogue(con: duckdb.DuckDBPyConnection, s: Scope, today: date) -> list[dic
     reported = {  # units with a workbook covering part of the year so far (indicators.covered_days not empty)
         code
         for (code,) in con.execute(
-            "select distinct unit_code from reports where list_contains(?, unit_code) and period_start <= ? "
+            "select distinct unit_code from reports where unit_code in (select unnest(?::varchar[])) and period_start <= ? "
             "and period_end >= ?",
             [year.codes, year.end, year.start],
         ).fetchall()

@@ -43,7 +43,7 @@ def reports(con: duckdb.DuckDBPyConnection, codes: list[str], start: date, end: 
     """Accepted workbooks of the units that overlap [start, end], by unit."""
     rows = con.execute(
         "select unit_code, period_start, period_end, first_received_at from reports "
-        "where list_contains(?, unit_code) and period_start <= ? and period_end >= ?",
+        "where unit_code in (select unnest(?::varchar[])) and period_start <= ? and period_end >= ?",
         [codes, end, start],
     ).fetchall()
     out: dict[str, list[Report]] = {c: [] for c in codes}

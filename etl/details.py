@@ -29,7 +29,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, s: Scope, name: str) -> list[dict]
     extra = "".join(f", sum({c}) as {c}" for c in sums)
     cur = con.execute(
         f"select {column} as value, count(*) as count{extra} from {table} "
-        f"where list_contains(?, unit_code) and {day} between ? and ? group by all order by count desc, value",
+        f"where unit_code in (select unnest(?::varchar[])) and {day} between ? and ? group by all order by count desc, value",
         [s.codes, s.start, s.end],
     )
     names = [d[0] for d in cur.description]
@@ -40,7 +40,7 @@ def tthc_by_field(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     cur = con.execute(
         """
         with rows_in_range as (
-            select * from tthc where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+            select * from tthc where unit_code in (select unnest(?::varchar[])) and period_start >= ? and period_end <= ?
         ), final as (
             select field, sum(received_online) as received_online, sum(received_offline) as received_offline,
                    sum(resolved_early) as resolved_early, sum(resolved_on_time) as resolved_on_time,
@@ -81,7 +81,7 @@ def petition_breakdowns(
 def dialogues(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     cur = con.execute(
         """select unit_code, dialogue_date, topic, host, mode, participants, issues_raised, issues_answered
-                         from dialogues where list_contains(?, unit_code) and dialogue_date between ? and ? order by dialogue_date""",
+                         from dialogues where unit_code in (select unnest(?::varchar[])) and dialogue_date between ? and ? order by dialogue_date""",
         [s.codes, s.start, s.end],
     )
     names = [d[0] for d in cur.description]
@@ -91,7 +91,7 @@ def dialogues(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
 def emulation_models(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
     cur = con.execute(
         """select unit_code, model_name, field, recognised_year, level, is_rewarded from emulation_models
-                         where list_contains(?, unit_code) and recognised_year between ? and ? order by recognised_year, model_name""",
+                         where unit_code in (select unnest(?::varchar[])) and recognised_year between ? and ? order by recognised_year, model_name""",
         [s.codes, s.start.year, s.end.year],
     )
     names = [d[0] for d in cur.description]
@@ -104,7 +104,7 @@ def plan_tasks(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
         """
         with ranked as (
             select distinct unit_code, period_key, period_start, period_end from plan_tasks
-            where list_contains(?, unit_code) and period_start >= ? and period_end <= ?
+            where unit_code in (select unnest(?::varchar[])) and period_start >= ? and period_end <= ?
         ), latest as (
             select unit_code, period_key from ranked
             qualify row_number() over (partition by unit_code order by period_end desc, period_start desc) = 1
@@ -124,7 +124,7 @@ def loads(con: duckdb.DuckDBPyConnection, s: Scope) -> list[dict]:
         """select r.unit_code, r.period_key, r.period_start, r.period_end, h.file_name, h.loaded_at,
                                 r.first_received_at, h.rows_json, h.warnings_json, h.replaced_load_id, h.load_id
                          from reports r join load_history h using (load_id)
-                         where list_contains(?, r.unit_code) and r.period_start <= ? and r.period_end >= ?
+                         where r.unit_code in (select unnest(?::varchar[])) and r.period_start <= ? and r.period_end >= ?
                          order by r.period_start, r.unit_code""",
         [s.codes, s.end, s.start],
     )
@@ -158,7 +158,7 @@ def tthc_resolution_by_period(
             select i, sum(t.resolved_early) as resolved_early, sum(t.resolved_on_time) as resolved_on_time,
                    sum(t.resolved_late) as resolved_late, count(t.unit_code) as n
             from points left join tthc t
-              on list_contains(?, t.unit_code) and t.period_start >= points.start_date and t.period_end <= points.end_date
+              on t.unit_code in (select unnest(?::varchar[])) and t.period_start >= points.start_date and t.period_end <= points.end_date
             group by i
         )
         select * from final order by i""",

@@ -9,9 +9,9 @@ from etl.indicators import Scope
 
 def count(con: duckdb.DuckDBPyConnection, s: Scope) -> int:
     """How many loads the scope's units have (any period)."""
-    return con.execute("select count(*) from load_history where list_contains(?, unit_code)", [s.codes]).fetchall()[0][
-        0
-    ]
+    return con.execute(
+        "select count(*) from load_history where unit_code in (select unnest(?::varchar[]))", [s.codes]
+    ).fetchall()[0][0]
 
 
 def history(con: duckdb.DuckDBPyConnection, s: Scope, limit: int | None = None, offset: int = 0) -> list[dict]:
@@ -29,7 +29,7 @@ def history(con: duckdb.DuckDBPyConnection, s: Scope, limit: int | None = None, 
                    r.load_id is not null as in_force,
                    (select min(n.load_id) from load_history n where n.replaced_load_id = h.load_id) as replaced_by
             from load_history h left join reports r using (load_id)
-            where list_contains(?, h.unit_code)
+            where h.unit_code in (select unnest(?::varchar[]))
         )
         select * from final order by load_id desc limit ? offset ?""",
         [s.codes, limit if limit is not None else 2**62, offset],

@@ -191,7 +191,7 @@ def dialogue_years(con: duckdb.DuckDBPyConnection, s: Scope) -> set[tuple[str, i
     """(unit, year) pairs with a dialogue conference in that year up to the range's end (the rule is once a year, so
     a quarter ending on 31/12 counts the year's conferences, not only the quarter's)."""
     rows = con.execute(
-        "select distinct unit_code, year(dialogue_date) from dialogues where list_contains(?, unit_code) "
+        "select distinct unit_code, year(dialogue_date) from dialogues where unit_code in (select unnest(?::varchar[])) "
         "and dialogue_date between ? and ?",
         [s.codes, date(s.start.year, 1, 1), s.end],
     ).fetchall()

@@ -45,8 +45,8 @@ def petition_query(s) -> tuple[str, list]:
                    coalesce(accepted_date, received_date) as accepted, petition_type, field, in_jurisdiction,
                    complexity, resolved_date, is_crowd,
                    coalesce(nullif(complexity, ''), 'Thường') as rule_complexity,
-                   case when list_contains(?, unit_code) then '1' else '0' end as rule_remote
-            from petitions where list_contains(?, unit_code) and received_date <= ?
+                   case when unit_code in (select unnest(?::varchar[])) then '1' else '0' end as rule_remote
+            from petitions where unit_code in (select unnest(?::varchar[])) and received_date <= ?
               and (resolved_date is null or resolved_date >= ? or received_date >= ?)
         ), keys as (  -- the rule depends on these four only: match each combination once, not each case
             select distinct petition_type, rule_complexity, rule_remote, accepted from cases
@@ -175,9 +175,9 @@ def _chair_query(s, host: str, spans: list) -> tuple[str, list] | None:
         unit_slots as (
             select distinct r.unit_code, slots.slot_id from reports r join slots
               on slots.day between r.period_start and r.period_end
-            where list_contains(?, r.unit_code)
+            where r.unit_code in (select unnest(?::varchar[]))
         ), held as (
-            select unit_code, reception_date from receptions where list_contains(?, unit_code)
+            select unit_code, reception_date from receptions where unit_code in (select unnest(?::varchar[]))
             and reception_date between ? and ? and host = ? and form = 'Định kỳ'
         ), counted as (
             select u.unit_code, u.slot_id, count(h.reception_date) as held
@@ -243,11 +243,11 @@ def dialogue_years(con: duckdb.DuckDBPyConnection, s, spans: list) -> list[tuple
             select distinct ys.w_no, r.unit_code, ys.y from reports r join ys
               on r.period_start <= ys.w_end and r.period_end >= ys.w_start
              and year(greatest(r.period_start, ys.w_start)) <= ys.y and ys.y <= year(least(r.period_end, ys.w_end))
-            where list_contains(?, r.unit_code) and r.period_start <= ? and r.period_end >= ?
+            where r.unit_code in (select unnest(?::varchar[])) and r.period_start <= ? and r.period_end >= ?
         ), held as (
             select distinct w.w_no, unit_code, year(dialogue_date) as y from dialogues join w
               on dialogue_date between make_date(year(w.w_start), 1, 1) and w.w_end
-            where list_contains(?, unit_code)
+            where unit_code in (select unnest(?::varchar[]))
         )
         select covered.w_no, count(*), count(held.y) from covered left join held using (w_no, unit_code, y)
         group by covered.w_no""",
@@ -277,7 +277,7 @@ def _cells_query(units: list, spans: list, on_time_days: int, due_of) -> tuple[s
         ), rep as (
             select unit_code, period_start as a, period_end as b,
                    first_received_at::date <= period_end + ?::integer as timely
-            from reports where list_contains(?, unit_code) and period_start <= ? and period_end >= ?
+            from reports where unit_code in (select unnest(?::varchar[])) and period_start <= ? and period_end >= ?
         ), islands as (  -- merged spans: of all workbooks (timely = false) and of the timely ones (timely = true)
             select unit_code, timely, min(a) as a, max(b) as b from (
                 select *, sum(case when prev_end is null or a > prev_end + 1 then 1 else 0 end)

@@ -37,7 +37,7 @@ def tthc_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str,
         f"""with w(w_no, w_start, w_end) as (values {w_sql}),
         r as (
             select w.w_no, t.* from tthc t join w on t.period_start >= w.w_start and t.period_end <= w.w_end
-            where list_contains(?, t.unit_code)
+            where t.unit_code in (select unnest(?::varchar[]))
         ), bounds as (select w_no, min(period_start) as first_start, max(period_end) as last_end from r group by w_no)
         select w_no, sum(received_online + received_offline), sum(received_online),
                sum(resolved_early + resolved_on_time + resolved_late), sum(resolved_early + resolved_on_time),
@@ -101,7 +101,7 @@ def _register(
     rows = con.execute(
         f"""with w(w_no, w_start, w_end) as (values {w_sql}),
         daily as (
-            select {day} as d, {inner} from {table} where list_contains(?, unit_code) and {day} between ? and ?
+            select {day} as d, {inner} from {table} where unit_code in (select unnest(?::varchar[])) and {day} between ? and ?
             group by {day}
         )
         select w.w_no, {outer} from w join daily on {on} group by w.w_no""",
@@ -131,7 +131,7 @@ def registers_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict
         spans,
         "discipline",
         "decision_date",
-        ["count(*)", "count(*) filter (where list_contains(?, behaviour))"],
+        ["count(*)", "count(*) filter (where behaviour in (select unnest(?::varchar[])))"],
         [list(HARASSMENT)],
     )
     i = _register(
@@ -152,7 +152,7 @@ def plan_many(con: duckdb.DuckDBPyConnection, s, spans: Spans) -> list[dict[str,
         f"""with w(w_no, w_start, w_end) as (values {w_sql}),
         ranked as (
             select distinct w.w_no, unit_code, period_key, period_start, period_end from plan_tasks t
-            join w on t.period_start >= w.w_start and t.period_end <= w.w_end where list_contains(?, t.unit_code)
+            join w on t.period_start >= w.w_start and t.period_end <= w.w_end where t.unit_code in (select unnest(?::varchar[]))
         ), latest as (
             select w_no, unit_code, period_key from ranked
             qualify row_number() over (partition by w_no, unit_code order by period_end desc, period_start desc) = 1

@@ -44,8 +44,8 @@ def names(codes, start: date, end: date, short: bool = False) -> dict[str, str]:
 
 def name_list(codes: list[str], start: date, end: date, limit: int = NAMES_SHOWN) -> str:
     """The communes' short names for a caption: at most `limit`, then «… và N xã khác» (only those shown are named)."""
-    shown = ", ".join(names(codes[:limit], start, end, short=True).values())
-    return shown + (f" … và {fmt.num(len(codes) - limit)} xã khác" if len(codes) > limit else "")
+    shown = list(names(codes[:limit], start, end, short=True).values())
+    return fmt.names(shown + codes[limit:], limit, noun="xã")  # one wording with every other capped list
 
 
 def worst_first(t: dict, start: date, end: date) -> list[str]:

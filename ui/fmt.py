@@ -31,8 +31,9 @@ def range_label(start: date, end: date) -> str:
     return f"{day(start)} – {day(end)}"
 
 
-def names(items: list[str], limit: int = 20) -> str:
-    """A list of names for a caption or a hover: at most `limit`, then «… và N đơn vị khác» (a nation has thousands)."""
+def names(items: list[str], limit: int = 20, noun: str = "đơn vị") -> str:
+    """A list of names for a caption or a hover: at most `limit`, then «… và N đơn vị khác» (a nation has thousands;
+    only the first `limit` items are shown, so the rest may be anything countable)."""
     if len(items) <= limit:
         return ", ".join(items)
-    return ", ".join(items[:limit]) + f" … và {num(len(items) - limit)} đơn vị khác"
+    return ", ".join(items[:limit]) + f" … và {num(len(items) - limit)} {noun} khác"
