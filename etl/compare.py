@@ -82,16 +82,17 @@ def commune_figures(
     on_time_days: int = config.ON_TIME_DAYS,
     today: date | None = None,
     units: reference.Units | None = None,
+    group: dict | None = None,
 ) -> list[dict]:
     """Every indicator of each commune of the group over the part of the range it existed, plus the reporting months
-    due / received; the first row is the group itself ("unit_code" = the group code, compute() for it)."""
+    due / received; the first row is the group itself ("unit_code" = the group code, compute() for it, or `group`
+    when the caller already has exactly that: the dashboard's cached figures of the same selection)."""
     units = units or reference.units()
     today = today or config.today()
     alive = members(code, start, end, units)
-    rows = [
-        {"unit_code": code, "start": start, "end": end}
-        | with_months(compute(con, code, start, end, units=units, today=today, on_time_days=on_time_days))
-    ]
+    if group is None:
+        group = compute(con, code, start, end, units=units, today=today, on_time_days=on_time_days)
+    rows = [{"unit_code": code, "start": start, "end": end} | with_months(group)]
     bounds = {u.code: lifetime(u, start, end) for u in alive}
     figures = per_commune(con, alive, bounds, on_time_days, today)
     for u in alive:
@@ -148,7 +149,12 @@ def _registers(con: duckdb.DuckDBPyConnection, bounds: dict) -> dict[str, dict]:
         )
 
     d = q("dialogues", "dialogue_date", ", sum(participants), sum(issues_raised), sum(issues_answered)")
-    k = q("discipline", "decision_date", ", count(*) filter (where list_contains(?, behaviour))", [list(HARASSMENT)])
+    k = q(
+        "discipline",
+        "decision_date",
+        ", count(*) filter (where behaviour in (select unnest(?::varchar[])))",
+        [list(HARASSMENT)],
+    )
     i = q("inspections", "inspection_date", ", sum(officials_checked), sum(violations)")
     o = q("outreach", "event_date", ", sum(participants)")
     g = q("supervision", "event_date", ", sum(recommendations), sum(accepted)")
@@ -256,9 +262,11 @@ def per_commune(
         cases |= {code: windowed.petition_dict(counts) for code, counts in split[0].items()}
     tthc, registers, plan = _tthc(con, bounds), _registers(con, bounds), _plan(con, bounds)
     cells: dict[str, list[dict]] = {u.code: [] for u in alive}
+    starts: dict[str, date] = {}  # a month's first day, parsed once (a national year has 40,000 cells, 12 keys)
     for c in coverage.month_cells(con, alive, first, last, on_time_days, today):
         a, b = bounds[c["unit_code"]]
-        if a <= periods.parse(c["period_key"]).start <= b:
+        key = c["period_key"]
+        if a <= (starts.get(key) or starts.setdefault(key, periods.parse(key).start)) <= b:
             cells[c["unit_code"]].append(c)
     reception = _reception(con, alive, bounds, cover)
     out = {}

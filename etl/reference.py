@@ -198,8 +198,9 @@ def _load_rules(path: str, mtime: float) -> tuple[Rule, ...]:
 
 def rules(name: str, folder: Path | None = None) -> tuple[Rule, ...]:
     """One of discipline_forms, deadline_rules, reception_rules, targets."""
-    path = (folder or config.REFERENCE_DIR) / f"{name}.csv"
-    return _recent(("rules", str(path)), lambda: _load_rules(str(path), path.stat().st_mtime))
+    folder = folder or config.REFERENCE_DIR
+    path = lambda: folder / f"{name}.csv"  # noqa: E731  built only on a re-check: a group's table asks thousands of times
+    return _recent(("rules", str(folder), name), lambda: _load_rules(str(path()), path().stat().st_mtime))
 
 
 def discipline_form_allowed(subject: str, form: str, on: date) -> bool:

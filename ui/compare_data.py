@@ -94,10 +94,13 @@ LEGEND = (
 def commune_table(
     path: str, data_version: tuple, code: str, start: date, end: date, on_time_days: int, today: date
 ) -> list[dict]:
-    """The group's row, then one row per commune (etl.compare.commune_figures); `today` decides which months are due."""
+    """The group's row, then one row per commune (etl.compare.commune_figures); `today` decides which months are due.
+    The group's row is the page header's cached figures of the same selection when they are the same computation."""
+    same = (on_time_days, today) == (config.ON_TIME_DAYS, config.today())
+    group = data._figures(path, data_version, code, start, end, False) if same else None  # as View passes them
     con = data._connect(path)
     try:
-        return compare.commune_figures(con, code, start, end, on_time_days, today)
+        return compare.commune_figures(con, code, start, end, on_time_days, today, group=group)
     finally:
         con.close()
 
