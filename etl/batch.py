@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sys
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from etl import config, load
+from etl.batch_files import SUFFIXES, Progress, expand  # noqa: F401  (etl.batch's API)
 from etl.batch_sql import Item, write_round
 from etl.batch_worker import parse_all, prepare
 from etl.load import LoadResult, _archive_name, load_bytes
@@ -32,23 +31,8 @@ from etl.specs import SHEETS
 from etl.validate import Problem
 
 log = logging.getLogger(__name__)
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARALLEL_FROM = 16  # fewer files are read in this process: starting workers costs more than it saves
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks in it and its subfolders (sorted, lock files skipped)."""
-    out = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(
-                f
-                for f in p.rglob("*")
-                if f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", ".")) and f.is_file()
-            )
-        else:
-            out.append(p)
-    return out
+CHUNK = 2500  # files read, held and written together: a province-year (1,992) is one chunk; memory stays bounded
 
 
 @dataclass
@@ -63,29 +47,6 @@ class _File:
     name: str = ""  # the file's name as the clerk gave it (a replayed archive copy: the manifest's)
     archived_as: str | None = None  # replaying the archive (rebuild): the copy's name; nothing archived, journalled
     loaded_by: str | None = None
-
-
-class Progress:
-    """«Đã xử lý 120/1992 tệp · 45 tệp/giây · còn khoảng 42 giây» on a terminal (stderr), nothing otherwise."""
-
-    def __init__(self, total: int, stream=None) -> None:
-        self.total, self.done, self.start, self.shown = total, 0, time.monotonic(), 0.0
-        self.stream = stream or sys.stderr
-        self.live = total > 1 and hasattr(self.stream, "isatty") and self.stream.isatty()
-
-    def step(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if not self.live or (now - self.shown < 0.2 and self.done < self.total):
-            return
-        self.shown, rate = now, self.done / max(now - self.start, 1e-6)
-        left = (self.total - self.done) / rate if rate else 0
-        width = 24
-        bar = "█" * int(width * self.done / self.total) + "░" * (width - int(width * self.done / self.total))
-        self.stream.write(f"\r{bar} {self.done}/{self.total} tệp · {rate:.0f} tệp/giây · còn khoảng {left:.0f} giây   ")
-        if self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 def _rejected(f: _File, message: str) -> LoadResult:
@@ -107,8 +68,6 @@ def load_batch(
 ) -> list[LoadResult]:
     """Load `paths` into the writer connection `con` (inside db.writing). `one_file(con, path)` loads one file the
     careful way (etl.load._load_path), for the files the bulk path leaves to it."""
-    from etl import guard
-
     files = [_File(i, Path(p)) for i, p in enumerate(paths)]
     loaded_at = load.datetime.now().replace(microsecond=0)  # load.datetime: what tests pin
     for f in files:  # times: {path: (received_at, loaded_at)} for files that carry their own (the demo)
@@ -119,6 +78,16 @@ def load_batch(
             f.received_at = datetime.fromisoformat(entry["received_at"])
             f.loaded_at = datetime.fromisoformat(entry["loaded_at"])
     progress = progress or Progress(0)
+    for first in range(0, len(files), CHUNK):  # a nation's 40,000 workbooks are never all in memory at once
+        _load_chunk(con, files[first : first + CHUNK], archive, workers, progress, one_file)
+    return [f.result for f in files]
+
+
+def _load_chunk(con, files: list[_File], archive: Path, workers: int | None, progress: Progress, one_file) -> None:
+    """load_batch for consecutive files: read, validate, write in rounds, then drop their bytes. A chunk sees the
+    chunks before it in the database, as one by one would."""
+    from etl import guard
+
     for f in files:
         try:
             if not f.path.is_file():
@@ -170,7 +139,8 @@ def load_batch(
         f.result = one_file(con, f.path)
         progress.step()
     _in_file_order(con, base, [f.result for f in files if f.result.status == "loaded"])
-    return [f.result for f in files]
+    for f in files:
+        f.data = None  # archived: the next chunk's bytes replace these
 
 
 def _in_file_order(con, base: int, loaded: list[LoadResult]) -> None:
