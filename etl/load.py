@@ -500,6 +500,9 @@ def _load_path(
         )
 
 
+NO_REPLAY_FROM = 20_000  # files in a batch beyond which (≈ 850,000 rows) the spare copy is copied, not replayed
+
+
 def load_paths(
     db_file: Path,
     paths: list[Path],
@@ -516,6 +519,8 @@ def load_paths(
     archive = config.archive_dir(db_file)
     paths = expand([Path(p) for p in paths])
     with db.writing(db_file) as w:
+        if len(paths) > NO_REPLAY_FROM and hasattr(w.con, "stop_recording"):
+            w.con.stop_recording()  # its rows would outgrow the replay log: the spare copy is refreshed by a copy
         results = load_batch(
             w.con,
             paths,

@@ -154,7 +154,11 @@ class Recorder:
             else 0
         )
         if self.rows > self.MAX_ROWS:  # keeping every row for the replay would cost more memory than a copy costs time
-            self.recording, self.log = False, []
+            self.stop_recording()
+
+    def stop_recording(self) -> None:
+        """The spare copy will be refreshed by a file copy, not a replay: nothing more is kept (a national batch)."""
+        self.recording, self.log = False, []
 
     def execute(self, sql, params=None):
         if not sql.lstrip()[:10].lower().startswith(self.SKIP):

@@ -147,6 +147,20 @@ def test_writes_after_the_first_copy_nothing_and_keep_both_copies_equal(tmp_path
     assert query(db_file, "select count(*) from reports") == [(5,)]
 
 
+def test_a_batch_too_large_to_replay_refreshes_the_spare_copy_by_copying(tmp_path, monkeypatch):
+    db_file = tmp_path / "d.duckdb"
+    for month in (1, 2):
+        load_ok(db_file, report(tmp_path / "in", "NX03", f"2024-{month:02d}", month, 2))
+    copied = []
+    real = twin.shutil.copyfile
+    monkeypatch.setattr(twin.shutil, "copyfile", lambda *a, **k: copied.append(a) or real(*a, **k))
+    monkeypatch.setattr(load, "NO_REPLAY_FROM", 2)  # a national folder: more files than a replay log should hold
+    files = [report(tmp_path / "in", u, "2024-03", 4, 2) for u in ("NX03", "NX04", "NX05")]
+    assert {r.status for r in load_paths(db_file, files)} == {"loaded"}
+    assert len(copied) == 1 and copies_agree(db_file)  # one file copy instead of a replay, and both copies agree
+    assert query(db_file, "select count(*) from reports") == [(5,)]
+
+
 def test_a_database_changed_behind_the_writers_back_is_copied_again(tmp_path):
     db_file = tmp_path / "d.duckdb"
     for month in (1, 2):
