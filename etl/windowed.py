@@ -184,6 +184,9 @@ def petitions_many(con: duckdb.DuckDBPyConnection, s, spans: Spans, today: date)
     return [petition_dict(n) for n in setwise.petition_counts(con, s, spans, today)]
 
 
+FAMILIES = ("tthc", "petitions", "reception", "dialogue", "registers", "plan", "reporting")
+
+
 def compute_many(
     con: duckdb.DuckDBPyConnection,
     code: str,
@@ -192,9 +195,11 @@ def compute_many(
     units: reference.Units | None = None,
     today: date | None = None,
     on_time_days: int = config.ON_TIME_DAYS,
+    families: tuple[str, ...] | None = None,
 ) -> list[dict[str, object]]:
     """indicators.compute for each window [start, end] of `spans`, in order. Windows whose scope is the same set of
-    units (all of them, but for a former district on both sides of the merger) share each query."""
+    units (all of them, but for a former district on both sides of the merger) share each query. `families` (of
+    FAMILIES): only those indicators, for a trend chart that draws one area (a province's trend costs a second)."""
     from etl.indicators import scope
 
     today = today or config.today()
@@ -207,16 +212,18 @@ def compute_many(
         mine = [spans[i] for i in indexes]
         first = scopes[indexes[0]]
         s = type(first)(first.code, first.units, min(a for a, _ in mine), max(b for _, b in mine))
-        years = setwise.dialogue_years(con, s, mine)
-        columns = [
-            tthc_many(con, s, mine),
-            petitions_many(con, s, mine, today),
-            reception_many(con, s, mine),
-            [{"dialogue.required": r, "dialogue.required_held": h} for r, h in years],
-            registers_many(con, s, mine),
-            plan_many(con, s, mine),
-            coverage.reporting_many(con, list(s.units), mine, on_time_days, today),
-        ]
+        jobs = {
+            "tthc": lambda: tthc_many(con, s, mine),
+            "petitions": lambda: petitions_many(con, s, mine, today),
+            "reception": lambda: reception_many(con, s, mine),
+            "dialogue": lambda: [
+                {"dialogue.required": r, "dialogue.required_held": h} for r, h in setwise.dialogue_years(con, s, mine)
+            ],
+            "registers": lambda: registers_many(con, s, mine),
+            "plan": lambda: plan_many(con, s, mine),
+            "reporting": lambda: coverage.reporting_many(con, list(s.units), mine, on_time_days, today),
+        }
+        columns = [job() for name, job in jobs.items() if families is None or name in families]
         for pos, i in enumerate(indexes):
             figures: dict[str, object] = {}
             for column in columns:

@@ -39,11 +39,11 @@ st.caption(
 
 # Trend points: drop the empty months before the first and after the last report (e.g. the rest of the running year);
 # months missing in between stay on the axis and are named under the charts.
-points = view.series()
+points = view.series("tthc")
 filled = [i for i, p in enumerate(points) if p["tthc.received_new"] is not None]
 points = points[filled[0] : filled[-1] + 1] if filled else []  # quarterly/yearly workbooks only: no monthly point
 # rates are drawn year-to-date (from the start of the range to each month's end): the last point is the card's figure
-to_date = view.cumulative()[filled[0] : filled[-1] + 1] if filled else []
+to_date = view.cumulative("tthc")[filled[0] : filled[-1] + 1] if filled else []
 gaps = [fmt.short_label(p["period"]) for p in points if p["tthc.received_new"] is None]
 resolution = view.detail("tthc_resolution_by_period", tuple((p["period"].start, p["period"].end) for p in points))
 rows = [

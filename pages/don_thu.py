@@ -34,13 +34,13 @@ st.caption(
     f"đã giải quyết {fmt.num(f['petitions.resolved'])} đơn."
 )
 
-points = view.series()
+points = view.series("petitions", "reporting")
 filled = [
     i for i, p in enumerate(points) if p["reporting.received"]
 ]  # open cases carry into months nobody reported yet:
 points = points[filled[0] : filled[-1] + 1] if filled else []  # draw only up to the last month with a report
 # year-to-date (from the start of the range to each month's end): the last bars and points are the cards' figures
-to_date = view.cumulative()[filled[0] : filled[-1] + 1] if filled else []
+to_date = view.cumulative("petitions", "reporting")[filled[0] : filled[-1] + 1] if filled else []
 
 
 def show(fig, columns: int = 1) -> None:

@@ -49,7 +49,7 @@ cards.row(
     ],
     *args,
 )
-points = view.series()
+points = view.series("registers")
 if not f["inspection.count"]:
     st.info(
         "Không có đợt kiểm tra công vụ nào trong kỳ (trang «Kiểm tra công vụ» của báo cáo để trống hoặc chưa nộp).",

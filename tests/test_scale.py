@@ -276,6 +276,23 @@ def test_compute_many_is_compute_per_window(national, code, roll_forward):
     assert many[-2]["petitions.received"] == 0 and many[-1]["reception.days"] > 0
 
 
+@pytest.mark.parametrize("families", [("tthc",), ("petitions", "reporting"), ("registers",), ("reception", "plan")])
+def test_a_trend_of_some_areas_is_the_full_figures_of_those_areas(national, families):
+    """A page's trend asks only for its areas (etl.windowed.FAMILIES): the same values as the whole computation, and
+    no figure of another area."""
+    con, _ = national
+    spans = [(m.start, m.end) for m in months(date(2025, 4, 1), date(2026, 10, 31))]
+    full = windowed.compute_many(con, "38", spans, today=TODAY)
+    some = windowed.compute_many(con, "38", spans, today=TODAY, families=families)
+    prefixes = {"tthc": ("tthc.",), "petitions": ("petitions.",), "reporting": ("reporting.",), "plan": ("plan.",)}
+    prefixes |= {"registers": ("dialogue.sessions", "dialogue.issues", "dialogue.answer", "dialogue.participants",
+                               "discipline.", "inspection.",
+                               "outreach.", "supervision.", "emulation."), "reception": ("reception.",)}  # fmt: skip
+    for whole, part in zip(full, some):
+        assert part == {k: v for k, v in whole.items() if k in part}
+        assert part and all(k.startswith(sum((prefixes[f] for f in families), ())) for k in part), sorted(part)
+
+
 @pytest.mark.parametrize("code", ["38", "NX"])
 def test_per_commune_figures_are_compute_per_commune(national, code):
     """The comparison table's rows (petitions and the chairman's weeks in SQL per distinct range) are compute() over

@@ -129,33 +129,38 @@ def sub_periods(start: date, end: date) -> list[periods.Period]:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def trends(
-    path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False
+    path: str,
+    data_version: tuple,
+    code: str,
+    start: date,
+    end: date,
+    roll_forward: bool = False,
+    families: tuple[str, ...] | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """The indicators of each month (or quarter) of the range, and from the start of the range to the end of each:
     both trends in one pass (the year-to-date windows share their rows with the monthly ones, so one query for the
-    two costs about two thirds of two)."""
+    two costs about two thirds of two); `families` (etl.windowed.FAMILIES): only the areas a page draws."""
     points = sub_periods(start, end)
     spans = [(p.start, p.end) for p in points] + [(start, p.end) for p in points]
     con = _connect(path)
     try:
-        many = windowed.compute_many(con, code, spans, roll_forward=roll_forward)
+        many = windowed.compute_many(con, code, spans, roll_forward=roll_forward, families=families)
     finally:
         con.close()
     n = len(points)
     return [{"period": p} | f for p, f in zip(points, many[:n])], [{"period": p} | f for p, f in zip(points, many[n:])]
 
 
-def series(path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False) -> list[dict]:
-    """The indicators of each month (or quarter) of the range, for trend charts (every point in one pass)."""
-    return trends(path, data_version, code, start, end, roll_forward)[0]
+def series(*args, families: tuple[str, ...] | None = None) -> list[dict]:
+    """The indicators of each month (or quarter) of the range, for trend charts (every point in one pass); args:
+    path, data version, code, start, end, roll_forward, as trends takes them."""
+    return trends(*args, families=families)[0]
 
 
-def cumulative(
-    path: str, data_version: tuple, code: str, start: date, end: date, roll_forward: bool = False
-) -> list[dict]:
+def cumulative(*args, families: tuple[str, ...] | None = None) -> list[dict]:
     """The indicators from the start of the range to the end of each month (or quarter): year-to-date points whose last
     one is the headline figure, so a rate chart never contradicts its card."""
-    return trends(path, data_version, code, start, end, roll_forward)[1]
+    return trends(*args, families=families)[1]
 
 
 @dataclass(frozen=True)
@@ -227,11 +232,12 @@ class View:
         """What every card takes after its indicator and title: figures, comparison, unit, the day targets are read on."""
         return self.figures(), self.previous(), self.sel.code, self.sel.end
 
-    def series(self) -> list[dict]:
-        return series(*self._args())
+    def series(self, *families: str) -> list[dict]:
+        """Monthly points; with family names (etl.windowed.FAMILIES) only those areas' indicators."""
+        return series(*self._args(), families=families or None)
 
-    def cumulative(self) -> list[dict]:
-        return cumulative(*self._args())
+    def cumulative(self, *families: str) -> list[dict]:
+        return cumulative(*self._args(), families=families or None)
 
     def merger(self) -> date | None:
         """The day new communes replaced old ones inside the range (1/7/2025), when the selection spans it."""
