@@ -78,23 +78,27 @@ def _spans(spans: list[tuple[date, date]]) -> tuple[str, list]:
 BY = ("petition_type", "field", "unit_code")  # the columns petitions may be split by
 
 
-def petition_counts(con: duckdb.DuckDBPyConnection, s, spans: list, today: date, by: str | None = None) -> list:
+def petition_counts(con: duckdb.DuckDBPyConnection, s, spans: list, today: date, by=None) -> list | dict:
     """The counts behind indicators.petition_stats for each window [start, end] of `spans` (s: the scope over all of
     them), aggregated in SQL over the rows petition_rows would give for that window: a dict of counts per window, or
-    with `by` (one of BY) per window a dict {value: counts}, values sorted."""
-    if by is not None and by not in BY:
+    with `by` (one of BY) per window a dict {value: counts}, values sorted; with a tuple of BY, {by: that} for each,
+    from one pass over the rows (grouping sets)."""
+    bys = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+    if any(b not in BY for b in bys):
         raise ValueError(by)
     sql, params = petition_query(s)
     spans_sql, spans_params = _spans(spans)
-    key = f"rows.{by}" if by else "null"
+    n = max(1, len(bys))
+    keys = ", ".join(f"rows.{b} as k{i}" for i, b in enumerate(bys)) if bys else "null as k0"
     rows = con.execute(
         f"""with w(w_no, w_start, w_end) as (values {spans_sql}), rows as ({sql}), flagged as (
-            select w.*, least(w_end, ?::date) as as_of, {key} as by_key, rows.*,
+            select w.*, least(w_end, ?::date) as as_of, {keys}, rows.*,
                    coalesce(in_jurisdiction, false) as mine,
                    resolved_date is not null and resolved_date between w_start and w_end as done
             from rows join w on received_date <= w_end
              and (resolved_date is null or resolved_date >= w_start or received_date >= w_start))
-        select w_no, by_key, count(*) filter (where received_date between w_start and w_end),
+        select w_no, {", ".join(f"grouping(k{i})" for i in range(n))}, {", ".join(f"k{i}" for i in range(n))},
+               count(*) filter (where received_date between w_start and w_end),
                count(*) filter (where mine and accepted <= w_end
                                       and (resolved_date is null or resolved_date >= w_start)),
                count(*) filter (where mine and done),
@@ -104,19 +108,23 @@ def petition_counts(con: duckdb.DuckDBPyConnection, s, spans: list, today: date,
                count(*) filter (where mine and accepted <= w_end
                                       and (resolved_date is null or resolved_date >= w_start)
                                       and coalesce(is_crowd, false))
-        from flagged group by w_no, by_key order by w_no, by_key""",
+        from flagged group by grouping sets ({", ".join(f"(w_no, k{i})" for i in range(n))})
+        order by all""",
         spans_params + params + [today],
     ).fetchall()
-    keys = ("received", "must", "resolved", "on_time", "overdue_open", "crowd")
-    if by:
-        split: list[dict] = [{} for _ in spans]
-        for w_no, value, *counts in rows:
-            split[w_no][value] = dict(zip(keys, (int(v or 0) for v in counts)))
-        return split
-    out = [dict.fromkeys(keys, 0) for _ in spans]
-    for w_no, _, *counts in rows:
-        out[w_no] = dict(zip(keys, (int(v or 0) for v in counts)))
-    return out
+    names = ("received", "must", "resolved", "on_time", "overdue_open", "crowd")
+    split: dict[str, list[dict]] = {b: [{} for _ in spans] for b in bys}
+    out = [dict.fromkeys(names, 0) for _ in spans]
+    for w_no, *rest in rows:
+        flags, values, counts = rest[:n], rest[n : 2 * n], dict(zip(names, (int(v or 0) for v in rest[2 * n :])))
+        i = flags.index(0)  # the grouping set of this row: its key is not aggregated away
+        if bys:
+            split[bys[i]][w_no][values[i]] = counts
+        else:
+            out[w_no] = counts
+    if isinstance(by, str):
+        return split[by]
+    return split if bys else out
 
 
 def open_cases(con: duckdb.DuckDBPyConnection, s, as_of: date) -> list[dict]:
