@@ -113,6 +113,8 @@ def test_group_figures_equal_the_comparison_page_and_the_cli(demo_db):
     boxes = dict(re.findall(r'data-ind="([a-z_.]+)"><div class="pt-num[^"]*">([^<]+)', markup(first)))
     assert boxes["petitions.overdue_open"] == chart.fmt.num(whole["petitions.overdue_open"])
     assert boxes["reporting.completeness"] == chart.fmt.pct(whole["reporting.completeness"]).split(" ")[0]
+    # «Xã trong nhóm» counts the comparison table's communes (screen 1 no longer builds that table to count them)
+    assert re.search(rf'pt-num[^"]*">{len(rows) - 1}</div><div class="pt-label">Xã trong nhóm', markup(first))
 
 
 def test_ranking_names_the_best_and_the_worst(demo_db):

@@ -8,7 +8,7 @@ own figures (indicators.compute for the group code, as `python -m etl indicators
 
 from __future__ import annotations
 
-from etl import attention, config
+from etl import attention, compare, config
 from etl.attention import SEVERITY_LABELS
 from ui import compare_data as cd
 from ui import fmt, palette
@@ -46,7 +46,7 @@ def name(c: Ctx, code: str) -> str:
 
 def overview(c: Ctx) -> Screen:
     rows, fig = targets_chart(c)
-    _, members = communes(c)
+    members = compare.members(c.sel.code, c.sel.start, c.sel.end)  # the comparison table's rows, without its figures
     items = c.view.detail("attention", config.ON_TIME_DAYS)
     flagged = sum(1 for code, _ in attention.by_unit(items) if code)
     numbers = [
