@@ -37,8 +37,9 @@ st.subheader("Chủ tịch UBND xã tiếp công dân định kỳ")
 ROWS = 40  # communes a page of the grid: a province has 166, the nation 3,321
 ranking = view.detail("chair_ranking") if sel.is_group or sel.roll_forward else []
 paged = len(ranking) > ROWS
-if paged:  # a page of communes, most weeks short of the rule first; the totals below are the whole group's
-    first, last = pager.choose(len(ranking), ROWS, "trang_tiep_cong_dan", "xã, xã thiếu nhiều tuần (tháng) nhất trước")
+everyone = len(ranking)
+if paged:  # a page of communes, most weeks short of the rule first (its box is drawn above the grid, further down)
+    first, last = pager.current(everyone, ROWS, "trang_tiep_cong_dan")
     ranking = ranking[first:last]
     weeks = view.detail("chair_weeks", tuple(r["unit_code"] for r in ranking))
 else:
@@ -96,6 +97,8 @@ else:
     per_week = (
         len({w["start"] for w in weeks}) <= 60
     )  # beyond that a group's columns are months, or quarters past two years
+    if paged:  # the totals above are the whole group's; the grid shows the chosen page of communes
+        pager.choose(everyone, ROWS, "trang_tiep_cong_dan", "xã, xã thiếu nhiều tuần (tháng) nhất trước")
     cells = defaultdict(list)  # (row, column) -> slots
     for w in weeks:
         t = anchor(w)

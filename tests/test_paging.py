@@ -65,6 +65,12 @@ def test_pager_bounds_and_labels():
     assert pager.bounds(250, 100, 2) == (200, 250)
     assert pager.bounds(250, 100, 9) == (200, 250)  # a page past the end is the last one
     assert pager.label(3343, 100, 33) == "3.301–3.343 trên 3.343"
+    import streamlit as st
+
+    st.session_state["trang_x"] = 7  # a page of a longer list: the box will start again at the first page
+    assert pager.current(250, 100, "trang_x") == (0, 100)
+    st.session_state["trang_x"] = 2
+    assert pager.current(250, 100, "trang_x") == (200, 250)
 
 
 def test_names_are_capped_with_the_count_of_the_rest():

@@ -27,6 +27,13 @@ def label(total: int, size: int, page: int) -> str:
     return f"{fmt.num(first + 1)}–{fmt.num(last)} trên {fmt.num(total)}"
 
 
+def current(total: int, size: int, key: str) -> tuple[int, int]:
+    """The rows [first, last) of the page the «Trang» box `key` holds, read before the box is drawn further down the
+    page (a page out of range, after another period or unit was chosen, is the first)."""
+    page = st.session_state.get(key, 0)
+    return bounds(total, size, page if page in range(count(total, size)) else 0)
+
+
 def choose(total: int, size: int, key: str, what: str, container=st) -> tuple[int, int]:
     """A «Trang» select box when `total` rows take more than one page of `size`; the chosen page's rows [first, last).
     `what` (Vietnamese) says in the help what is listed and in which order. Nothing is drawn for a single page."""
