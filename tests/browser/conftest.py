@@ -200,7 +200,7 @@ class Tab:
             self.page.set_viewport_size({"width": size["width"], "height": min(height, 10_000)})
             self.page.wait_for_timeout(400)
         try:
-            self.page.screenshot(path=str(SHOTS / f"{name}_{self.name}.png"))
+            self.page.screenshot(path=str(SHOTS / f"{name}_{self.name}.png"), timeout=120_000)  # tall: slow when busy
         finally:
             if height > size["height"]:
                 self.page.set_viewport_size(size)

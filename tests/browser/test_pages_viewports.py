@@ -95,7 +95,9 @@ def shot(tab, name: str) -> None:
     try:
         page.evaluate("window.__drawn = null")
         tab.settle()
-        page.screenshot(path=str(SHOTS / f"{name}_{tab.name}.png"))
+        # a window up to 8,000 px tall: on a busy 2-core machine the picture alone has taken over 30 s (the checks
+        # above are the test; the picture is for people)
+        page.screenshot(path=str(SHOTS / f"{name}_{tab.name}.png"), timeout=120_000)
     finally:
         page.set_viewport_size(size)
 
