@@ -149,12 +149,9 @@ def _rates(con: duckdb.DuckDBPyConnection, s: Scope, today: date) -> list[dict]:
 def _reports(con: duckdb.DuckDBPyConnection, s: Scope, on_time_days: int, today: date) -> list[dict]:
     missing: dict[str, list[periods.Period]] = defaultdict(list)
     late: dict[str, list[periods.Period]] = defaultdict(list)
-    parsed: dict[str, periods.Period] = {}  # a nation's year has 40,000 cells and 12 month keys
     for c in coverage.month_cells(con, list(s.units), s.start, s.end, on_time_days, today):
         if c["due"] and c["status"] in ("missing", "late"):
-            key = c["period_key"]
-            month = parsed.get(key) or parsed.setdefault(key, periods.parse(key))
-            (missing if c["status"] == "missing" else late)[c["unit_code"]].append(month)
+            (missing if c["status"] == "missing" else late)[c["unit_code"]].append(periods.parse(c["period_key"]))
     out = []
     for code in dict.fromkeys(list(missing) + list(late)):
         parts = []

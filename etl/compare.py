@@ -262,11 +262,9 @@ def per_commune(
         cases |= {code: windowed.petition_dict(counts) for code, counts in split[0].items()}
     tthc, registers, plan = _tthc(con, bounds), _registers(con, bounds), _plan(con, bounds)
     cells: dict[str, list[dict]] = {u.code: [] for u in alive}
-    starts: dict[str, date] = {}  # a month's first day, parsed once (a national year has 40,000 cells, 12 keys)
     for c in coverage.month_cells(con, alive, first, last, on_time_days, today):
         a, b = bounds[c["unit_code"]]
-        key = c["period_key"]
-        if a <= (starts.get(key) or starts.setdefault(key, periods.parse(key).start)) <= b:
+        if a <= periods.parse(c["period_key"]).start <= b:
             cells[c["unit_code"]].append(c)
     reception = _reception(con, alive, bounds, cover)
     out = {}

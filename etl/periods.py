@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 KIND_LABELS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "nine": "9 tháng", "year": "Năm"}
@@ -52,8 +53,10 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@lru_cache(maxsize=4096, typed=True)
 def parse(key: str) -> Period:
-    """Parse a period key; raises PeriodError with a Vietnamese message."""
+    """Parse a period key; raises PeriodError with a Vietnamese message. Memoised (Period is frozen): a national table
+    asks for the same dozen keys tens of thousands of times; typed, so 2024 and 2024.0 stay different questions."""
     m = _KEY_RE.match(str(key).strip().upper().replace("-Q", "Q"))
     if not m:
         raise PeriodError(

@@ -9,6 +9,7 @@ from ui import compare_data as cd
 from ui import compare_grid as cg
 from ui.filters import unit_label
 from ui.page import header
+from ui.safe import md
 
 if st.session_state.pop("_mo_tong_quan", False) and st.session_state.get("_router"):
     st.switch_page("pages/tong_quan.py")  # a commune was chosen below: its overview, same period (filters kept)
@@ -122,4 +123,4 @@ if left_out:
     what = (
         "chưa đến hạn nộp báo cáo tháng nào" if ind == "reporting.month_rate" else "không phát sinh (không có mẫu số)"
     )
-    st.caption(f"Không vẽ các xã {what}: {cg.name_list(left_out, sel.start, sel.end)}.")
+    st.caption(f"Không vẽ các xã {what}: {md(cg.name_list(left_out, sel.start, sel.end))}.")  # names: reference data

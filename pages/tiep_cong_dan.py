@@ -36,8 +36,8 @@ def anchor(w: dict):  # an ISO week belongs to the month of its Thursday
 st.subheader("Chủ tịch UBND xã tiếp công dân định kỳ")
 ROWS = 40  # communes a page of the grid: a province has 166, the nation 3,321
 ranking = view.detail("chair_ranking") if sel.is_group or sel.roll_forward else []
-paged = len(ranking) > ROWS
 everyone = len(ranking)
+paged = everyone > ROWS
 if paged:  # a page of communes, most weeks short of the rule first (its box is drawn above the grid, further down)
     first, last = pager.current(everyone, ROWS, "trang_tiep_cong_dan")
     ranking = ranking[first:last]

@@ -64,11 +64,6 @@ def _meta(fig: go.Figure) -> dict:
     return dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
 
 
-def _title(fig: go.Figure, title: str, width: int) -> None:
-    """Set the wrapped title and make room for its lines above the plot."""
-    fig.update_layout(**_title_props(title, width, _meta(fig), fig.layout.height))
-
-
 def make_room(fig: go.Figure, px: int) -> go.Figure:
     """Keep `px` more above the plot (under the title) for a legend or top axis labels, however the title wraps."""
     meta = _meta(fig)
